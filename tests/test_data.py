@@ -19,9 +19,24 @@ PAGES = {
 # The identifiers ../shared/modelling.md lists as checked against public sources.
 CHECKED_IDENTIFIERS = {
     "http://www.wikidata.org/entity/" + q
-    for q in "Q15180 Q19896779 Q189266 Q362 Q182449 Q212056 Q326465 Q1090 Q897 Q34095 "
-    "Q39782 Q131647 Q618779 Q41803 Q5727902".split()
-} | {"http://nomisma.org/id/" + n for n in "ar av ae brass gilded medal badge".split()}
+    for q in [
+        "Q15180",
+        "Q19896779",
+        "Q189266",
+        "Q362",
+        "Q182449",
+        "Q212056",
+        "Q326465",
+        "Q1090",
+        "Q897",
+        "Q34095",
+        "Q39782",
+        "Q131647",
+        "Q618779",
+        "Q41803",
+        "Q5727902",
+    ]
+} | {"http://nomisma.org/id/" + n for n in ["ar", "av", "ae", "brass", "gilded", "medal", "badge"]}
 
 
 def words(text: str) -> str:
@@ -73,7 +88,9 @@ def test_every_page_sentence_is_cited(merged: Graph) -> None:
 
 def test_every_statement_is_in_a_cited_sentence_graph(dataset: Dataset) -> None:
     citations = set(dataset.subjects(RDF.type, AG.Citation))
-    names = {c.identifier for c in dataset.graphs() if c.identifier != dataset.default_graph.identifier}
+    names = {
+        c.identifier for c in dataset.graphs() if c.identifier != dataset.default_graph.identifier
+    }
     assert names and names <= citations
 
 
@@ -90,7 +107,8 @@ def test_external_identifiers_are_the_checked_ones(merged: Graph) -> None:
         str(o)
         for g in (merged, ontology)
         for o in g.objects()
-        if isinstance(o, URIRef) and re.match(r"http://(www\.wikidata\.org/entity|nomisma\.org/id)/", o)
+        if isinstance(o, URIRef)
+        and re.match(r"http://(www\.wikidata\.org/entity|nomisma\.org/id)/", o)
     }
     assert used and used <= CHECKED_IDENTIFIERS, used - CHECKED_IDENTIFIERS
 

@@ -1,0 +1,68 @@
+"""One configured catalogue and the operations the CLI and the web share.
+
+The store is opened from ``config.store_path`` when one is set, otherwise built (and
+validated) in memory, once per ``Catalogue``. Put one on the Flask app in ``create_app``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any, BinaryIO, TextIO
+
+from awardgraph.build import build
+from awardgraph.config import Config
+from awardgraph.errors import ConfigError
+from awardgraph.formats import graph_format
+from awardgraph.queries import NamedQuery, load_queries, resolve
+from awardgraph.stats import Stats, stats
+from awardgraph.store import Result, Store
+
+
+class Catalogue:
+    """The catalogue's store and canned queries, loaded on first use."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    @cached_property
+    def store(self) -> Store:
+        if self.config.store_path is not None:
+            return Store.open(self.config.store_path, self.config.base_iri)
+        return build(self.config).store
+
+    @cached_property
+    def queries(self) -> dict[str, NamedQuery]:
+        """The canned queries in ``queries_dir``, by name."""
+        return load_queries(self.config.require("queries_dir"))
+
+    def query(
+        self, ref: str, params: Mapping[str, str] | None = None, stdin: TextIO | None = None
+    ) -> Result:
+        """Run a ``.rq`` file, standard input (``-``) or a canned query, with parameters."""
+        named = resolve(self.config, ref, stdin)
+        return self.store.query(named.text, named.bindings(params or {}, self.config.base_iri))
+
+    def export(self, format_name: str, out: BinaryIO) -> None:
+        """Write the whole catalogue in one of the graph formats."""
+        fmt = graph_format(format_name)
+        context = self.context() if fmt.name == "jsonld" else None
+        self.store.export(fmt.name, out, context=context)
+
+    def context(self) -> Mapping[str, Any]:
+        """The "@context" object of the JSON-LD context file."""
+        path = self.config.require("context_file")
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            shown = self.config.display(path)
+            raise ConfigError(f"Cannot read JSON-LD context '{shown}': {error}") from error
+        context = document.get("@context") if isinstance(document, dict) else None
+        if not isinstance(context, dict):
+            shown = self.config.display(path)
+            raise ConfigError(f"JSON-LD context '{shown}' has no \"@context\" object.")
+        return context
+
+    def stats(self) -> Stats:
+        return stats(self.store)

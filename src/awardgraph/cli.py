@@ -1,0 +1,260 @@
+"""The ``awardgraph`` command line: a thin skin over the library.
+
+Each command calls one library function and turns an ``AwardgraphError`` into a message
+on standard error and the error's exit code: 0 success (or data that conforms), 1 data
+that does not conform to the SHACL shapes, 2 any other error (as pySHACL's CLI does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+
+import click
+
+from awardgraph import __version__
+from awardgraph.build import LARGE_DATA, build
+from awardgraph.catalogue import Catalogue
+from awardgraph.config import Config
+from awardgraph.errors import AwardgraphError, ValidationFailed
+from awardgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, graph_format
+from awardgraph.validate import validate_files
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+R = TypeVar("R")
+
+
+def with_config(command: Callable[..., R]) -> Callable[..., R]:
+    """Add --data-dir, --base-iri and --store; pass ``config``; report our errors.
+
+    An ``AwardgraphError`` becomes ``Error: …`` on stderr and the error's own exit code
+    (not ``click.ClickException``, whose exit code is one per class).
+    """
+
+    @click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Directory of *.trig/*.ttl data files [env AWARDGRAPH_DATA_DIR; default data/].",
+    )
+    @click.option(
+        "--base-iri",
+        help="Base for the data's relative IRIs [env AWARDGRAPH_BASE_IRI; "
+        "default https://awardgraph.example/].",
+    )
+    @click.option(
+        "--store",
+        "store_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="On-disk store directory: `build` writes it, other commands read it "
+        "[env AWARDGRAPH_STORE_PATH; default: build in memory].",
+    )
+    @functools.wraps(command)
+    def wrapper(
+        data_dir: Path | None, base_iri: str | None, store_path: Path | None, **kwargs: Any
+    ) -> R:
+        root = Path.cwd()
+        try:
+            # Paths given on the command line are relative to the working directory.
+            config = Config.load(
+                data_dir=data_dir and data_dir.resolve(),
+                base_iri=base_iri,
+                store_path=store_path and store_path.resolve(),
+            )
+            root = config.root
+            return command(config=config, **kwargs)
+        except AwardgraphError as error:
+            if isinstance(error, ValidationFailed):
+                click.echo(error.report.format(root), err=True)
+            click.echo(f"Error: {error}", err=True)
+            raise click.exceptions.Exit(error.exit_code) from error
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="awardgraph")
+@click.option("-v", "--verbose", is_flag=True, help="Show the RDF libraries' own warnings.")
+def cli(verbose: bool) -> None:
+    """Publish a collector's catalogue of Soviet awards as linked data.
+
+    \b
+    Examples:
+      awardgraph build                      validate and index data/*.trig
+      awardgraph validate data/labor-medals.trig
+      awardgraph query established-in-year --param year=1938
+      awardgraph export --format jsonld -o catalogue.jsonld
+    """
+    # rdflib logs a traceback for every ill-typed literal; SHACL reports them better.
+    logging.getLogger("rdflib").setLevel(logging.NOTSET if verbose else logging.ERROR)
+
+
+@cli.command("build")
+@with_config
+def build_command(config: Config) -> None:
+    """Validate the data against the shapes and index it; print a summary.
+
+    Nothing is written when the data does not conform (exit 1). With --store the
+    new store replaces the old one only once it is complete.
+
+    \b
+    Examples:
+      awardgraph build
+      awardgraph build --store .awardgraph/store
+    """
+    with _progress_bar() as progress:
+        publication = build(config, progress)
+    click.echo(publication.summary(config))
+
+
+@cli.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_config
+def validate_command(config: Config, files: tuple[Path, ...]) -> None:
+    """Check data files against ontology/shapes.ttl (SHACL) and print the report.
+
+    Exit codes: 0 the data conforms, 1 it does not, 2 an error (syntax, unreadable file).
+
+    \b
+    Examples:
+      awardgraph validate
+      awardgraph validate data/labor-medals.trig data/soviet-badges.trig
+    """
+    report = validate_files(config, [f.resolve() for f in files] or None)
+    click.echo(report.format(config.root))
+    raise click.exceptions.Exit(0 if report.conforms else 1)
+
+
+@cli.command("query")
+@click.argument("query")
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter."
+)
+@click.option(
+    "-f",
+    "--format",
+    "format_name",
+    type=click.Choice([*RESULT_FORMATS, *GRAPH_FORMATS]),
+    default="table",
+    show_default=True,
+    help="Output format (RDF formats are for CONSTRUCT/DESCRIBE queries).",
+)
+@with_config
+def query_command(config: Config, query: str, params: tuple[str, ...], format_name: str) -> None:
+    """Run QUERY: a .rq file, - for standard input, or a canned query's name.
+
+    \b
+    Examples:
+      awardgraph query established-in-year --param year=1938
+      awardgraph query my-question.rq --format csv
+      echo 'SELECT * WHERE { ?s a ?class } LIMIT 5' | awardgraph query -
+      awardgraph query --store .awardgraph/store established-in-year -f json
+    """
+    values = dict(_split_param(p) for p in params)
+    result = Catalogue(config).query(query, values, sys.stdin)
+    output = result.serialize(format_name)
+    _stdout().write(output if output.endswith(b"\n") else output + b"\n")
+
+
+@cli.command("export")
+@click.option(
+    "-f",
+    "--format",
+    "format_name",
+    type=click.Choice(list(GRAPH_FORMATS)),
+    help="RDF format [default: from the -o suffix, else turtle].",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+@with_config
+def export_command(config: Config, format_name: str | None, output: Path | None) -> None:
+    """Write the catalogue as RDF: TriG and N-Quads keep the named graphs,
+    the other formats merge all graphs into one.
+
+    \b
+    Examples:
+      awardgraph export > catalogue.ttl
+      awardgraph export -o catalogue.jsonld
+      awardgraph export --format trig -o catalogue.trig
+    """
+    name = format_name or (graph_format(output.suffix).name if output else "turtle")
+    catalogue = Catalogue(config)
+    if output is None:
+        catalogue.export(name, _stdout())
+    else:
+        with output.open("wb") as out:
+            catalogue.export(name, out)
+
+
+@cli.command("stats")
+@with_config
+def stats_command(config: Config) -> None:
+    """Count instances per class, statements per source page and literals per language.
+
+    \b
+    Examples:
+      awardgraph stats
+      awardgraph stats --store .awardgraph/store
+    """
+    click.echo(Catalogue(config).stats().format())
+
+
+@cli.command("queries")
+@with_config
+def queries_command(config: Config) -> None:
+    """List the canned queries in queries/ with their parameters.
+
+    \b
+    Examples:
+      awardgraph queries
+    """
+    for name, query in Catalogue(config).queries.items():
+        click.echo(f"{name}: {query.title}")
+        if query.description:
+            click.echo(f"    {query.description}")
+        for p in query.params:
+            default = "required" if p.default is None else f"default {p.default}"
+            click.echo(f"    --param {p.name}=<{p.type}>  {p.description} ({default})")
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise click.BadParameter(f"'{text}' is not NAME=VALUE.", param_hint="--param")
+    return name.strip().lstrip("?$"), value
+
+
+def _stdout() -> BinaryIO:
+    return sys.stdout.buffer
+
+
+class _ProgressBar:
+    """A ``build`` progress callback that draws a bar on stderr, only for large data."""
+
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        self._stack = stack
+        self._bar: ProgressBar[int] | None = None
+        self._done = 0
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if total <= LARGE_DATA:
+            return
+        if self._bar is None:
+            bar = click.progressbar(length=total, label="Building", file=sys.stderr)
+            self._bar = self._stack.enter_context(bar)
+        self._bar.label = label
+        self._bar.update(done - self._done)
+        self._done = done
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[_ProgressBar]:
+    with contextlib.ExitStack() as stack:
+        yield _ProgressBar(stack)

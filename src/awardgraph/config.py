@@ -1,0 +1,108 @@
+"""Settings in one declared place: explicit value > ``AWARDGRAPH_*`` environment > default.
+
+Paths are checked lazily, when a command needs them, so that ``--help`` works anywhere.
+Relative paths are taken relative to ``root`` (the source checkout by default).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+from awardgraph.errors import ConfigError
+
+DEFAULT_BASE_IRI = "https://awardgraph.example/"
+ENV_PREFIX = "AWARDGRAPH_"
+DATA_SUFFIXES = (".trig", ".ttl")
+
+PathSetting = Literal["data_dir", "ontology_file", "shapes_file", "queries_dir", "context_file"]
+
+# setting -> (default, what it is called in messages)
+_PATHS: Mapping[PathSetting, tuple[Path, str]] = MappingProxyType(
+    {
+        "data_dir": (Path("data"), "Data directory"),
+        "ontology_file": (Path("ontology/awardgraph.ttl"), "Ontology file"),
+        "shapes_file": (Path("ontology/shapes.ttl"), "Shape file"),
+        "queries_dir": (Path("queries"), "Queries directory"),
+        "context_file": (Path(__file__).parent / "context.jsonld", "JSON-LD context file"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where the catalogue's files are and how its IRIs are minted."""
+
+    root: Path
+    data_dir: Path
+    ontology_file: Path
+    shapes_file: Path
+    queries_dir: Path
+    context_file: Path
+    base_iri: str = DEFAULT_BASE_IRI
+    store_path: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.endswith(("/", "#")):
+            raise ConfigError(
+                f"Base IRI '{self.base_iri}' must end in '/' or '#' so that relative IRIs "
+                f"such as <award/x> resolve under it. Set {ENV_PREFIX}BASE_IRI."
+            )
+
+    @classmethod
+    def load(cls, **overrides: str | Path | None) -> Config:
+        """Resolve every setting; an override of ``None`` counts as not given."""
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(overrides) - names)
+        if unknown:
+            raise ConfigError(f"Unknown setting(s) {unknown}. Settings: {sorted(names)}.")
+
+        def pick(name: str) -> str | Path | None:
+            given = overrides.get(name)
+            if given is not None:
+                return given
+            return os.environ.get(ENV_PREFIX + name.upper()) or None
+
+        root = Path(pick("root") or Path(__file__).resolve().parents[2]).resolve()
+        paths = {name: root / Path(pick(name) or default) for name, (default, _) in _PATHS.items()}
+        store = pick("store_path")
+        return cls(
+            root=root,
+            base_iri=str(pick("base_iri") or DEFAULT_BASE_IRI),
+            store_path=None if store is None else root / Path(store),
+            **paths,
+        )
+
+    def display(self, path: Path) -> str:
+        """Show ``path`` relative to the root when it lies under it."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def require(self, setting: PathSetting) -> Path:
+        """Return the file or directory a setting names, or say how to fix its absence."""
+        path: Path = getattr(self, setting)
+        exists = path.is_dir() if setting.endswith("_dir") else path.is_file()
+        if not exists:
+            label = _PATHS[setting][1]
+            raise ConfigError(
+                f"{label} '{self.display(path)}' not found. "
+                f"Set {ENV_PREFIX}{setting.upper()} or run from the project root."
+            )
+        return path
+
+    def data_files(self) -> list[Path]:
+        """List the data files, sorted; at least one must exist."""
+        directory = self.require("data_dir")
+        files = sorted(p for p in directory.iterdir() if p.suffix in DATA_SUFFIXES)
+        if not files:
+            raise ConfigError(
+                f"No data files ({', '.join('*' + s for s in DATA_SUFFIXES)}) in "
+                f"'{self.display(directory)}'. Set {ENV_PREFIX}DATA_DIR or add TriG files."
+            )
+        return files

@@ -1,0 +1,309 @@
+"""The quad store: the one module that knows the engine (Oxigraph, through pyoxigraph).
+
+Queries are SPARQL 1.1 (https://www.w3.org/TR/sparql11-query/). The data puts every
+statement in a named graph per source sentence, so every query's default graph is the
+RDF merge of all graphs. Oxigraph 0.5's ``use_default_graph_as_union`` does not merge: a
+triple stated in two graphs matches twice and COUNTs double (oxigraph/oxigraph#1919). So
+each load also copies its triples into one hidden graph, ``UNION_GRAPH``, that queries
+use as their default graph; GRAPH patterns, exports and counts never see it.
+Values are bound as RDF terms through ``substitutions`` (SEP-0007), never by editing text.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from awardgraph.config import DEFAULT_BASE_IRI
+from awardgraph.errors import BadQuery, ConfigError, DataSyntaxError, NotFound, UnknownFormat
+from awardgraph.formats import GRAPH_FORMATS, graph_format, result_format
+from awardgraph.namespaces import PREFIXES, XSD, Namer
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Value = str | int | float | bool | Decimal | None
+SPARQL_SPEC = "https://www.w3.org/TR/sparql11-query/"
+UNION_GRAPH = ox.NamedNode("urn:x-awardgraph:union")
+
+_INTEGERS = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger"}
+_INTEGERS |= {"negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong"}
+
+
+def iri(value: str) -> ox.NamedNode:
+    """An IRI term; ``ValueError`` if ``value`` is not an absolute IRI."""
+    return ox.NamedNode(value)
+
+
+def literal(value: str, datatype: str | None = None, language: str | None = None) -> ox.Literal:
+    """A literal term with a datatype IRI or a language tag."""
+    return ox.Literal(value, datatype=iri(datatype) if datatype else None, language=language)
+
+
+def python_value(term: Term | None) -> Value:
+    """An IRI as ``str``, a number or boolean as itself, any other literal as its text."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        kind = term.datatype.value.removeprefix(XSD)
+        if kind in _INTEGERS:
+            return int(term.value)
+        if kind == "decimal":
+            return Decimal(term.value)
+        if kind in ("double", "float"):
+            return float(term.value)
+        if kind == "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return str(term)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A query result, read once: SELECT rows, an ASK boolean or CONSTRUCT triples."""
+
+    kind: Literal["select", "ask", "graph"]
+    variables: tuple[str, ...]
+    terms: tuple[tuple[Term | None, ...], ...]
+    namer: Namer
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = ()
+    _results_json: bytes = field(default=b"", repr=False)
+
+    @property
+    def rows(self) -> list[tuple[Value, ...]]:
+        """The rows with IRIs as strings and typed literals as Python values."""
+        return [tuple(python_value(t) for t in row) for row in self.terms]
+
+    def serialize(self, format_name: str) -> bytes:
+        """Write the result as ``table`` text, a SPARQL results format, or RDF for CONSTRUCT."""
+        if format_name == "table":
+            return self.table().encode()
+        if self.kind == "graph":
+            if format_name not in GRAPH_FORMATS:
+                raise UnknownFormat(
+                    f"CONSTRUCT results are RDF: choose one of table, {', '.join(GRAPH_FORMATS)}."
+                )
+            return _serialize(self.triples, graph_format(format_name).oxigraph)
+        fmt = result_format(format_name).oxigraph
+        assert isinstance(fmt, ox.QueryResultsFormat)
+        parsed = ox.parse_query_results(self._results_json, ox.QueryResultsFormat.JSON)
+        return parsed.serialize(format=fmt) or b""
+
+    def table(self) -> str:
+        """Aligned plain-text columns, IRIs shortened by the known prefixes."""
+        if self.kind == "ask":
+            return "true" if self.boolean else "false"
+        cells = [["" if t is None else _short(t, self.namer) for t in row] for row in self.terms]
+        widths = [max(map(len, column)) for column in zip(self.variables, *cells, strict=True)]
+
+        def line(values: Iterable[str]) -> str:
+            return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+        n = len(cells)
+        return "\n".join(
+            [
+                line(self.variables),
+                line("-" * w for w in widths),
+                *(line(row) for row in cells),
+                f"({n} row{'' if n == 1 else 's'})",
+            ]
+        )
+
+
+class Store:
+    """An Oxigraph store, in memory or on disk, holding the catalogue's quads."""
+
+    def __init__(self, inner: ox.Store, base_iri: str = DEFAULT_BASE_IRI) -> None:
+        self._inner = inner
+        self.base_iri = base_iri
+        self._named: list[ox.NamedNode | ox.BlankNode] | None = None
+
+    @classmethod
+    def memory(cls, base_iri: str = DEFAULT_BASE_IRI) -> Store:
+        return cls(ox.Store(), base_iri)
+
+    @classmethod
+    def open(cls, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Store:
+        """Open an existing on-disk store read-only, so several processes can share it."""
+        if not path.is_dir():
+            raise NotFound(
+                f"Store '{path}' not found. Build it first: awardgraph build --store {path}"
+            )
+        if not (path / "CURRENT").is_file():
+            raise ConfigError(f"'{path}' is not an Oxigraph store (no CURRENT file).")
+        try:
+            return cls(ox.Store.read_only(str(path)), base_iri)
+        except OSError as error:
+            raise ConfigError(f"Cannot open store '{path}': {error}") from error
+
+    @classmethod
+    def build_into(
+        cls, path: Path, loader: Callable[[Store], None], base_iri: str = DEFAULT_BASE_IRI
+    ) -> Store:
+        """Build a store beside ``path`` and swap it in only if ``loader`` succeeds.
+
+        A failing loader leaves the previous store at ``path`` untouched.
+        """
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"Store path '{path}' exists and is not a directory.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
+        try:
+            building = cls(ox.Store(str(fresh)), base_iri)
+            loader(building)
+            building._close()
+            del building
+            gc.collect()  # drop any iterator still holding the database open
+            _swap_in(fresh, path)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        return cls.open(path, base_iri)
+
+    def _close(self) -> None:
+        self._inner.flush()
+        self._inner.optimize()
+        del self._inner
+
+    def load_file(self, path: Path, base_iri: str | None = None) -> None:
+        """Load a data file; TriG and N-Quads keep their named graphs."""
+        self._load(path, base_iri, None)
+
+    def add_graph(self, path: Path, graph_iri: str, base_iri: str | None = None) -> None:
+        """Load a triples file (e.g. the ontology) into the named graph ``graph_iri``."""
+        self._load(path, base_iri, iri(graph_iri))
+
+    def _load(self, path: Path, base_iri: str | None, graph: ox.NamedNode | None) -> None:
+        fmt = graph_format(path.suffix).oxigraph
+        assert isinstance(fmt, ox.RdfFormat)
+        try:
+            parsed = ox.parse(
+                path=path, format=fmt, base_iri=base_iri or self.base_iri, rename_blank_nodes=True
+            )
+            quads = [q if graph is None else _in_graph(q, graph) for q in parsed]
+        except SyntaxError as error:
+            raise DataSyntaxError(path, error.lineno, error.msg) from error
+        except OSError as error:
+            raise ConfigError(f"Cannot load '{path}': {error}") from error
+        self._inner.extend([*quads, *(_in_graph(q, UNION_GRAPH) for q in quads)])
+        self._named = None
+
+    def _named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        if self._named is None:
+            self._named = [g for g in self._inner.named_graphs() if g != UNION_GRAPH]
+        return self._named
+
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Result:
+        """Run a SPARQL query over the union of all graphs, with ``bindings`` substituted."""
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        namer = Namer(self.base_iri)
+        try:
+            found = self._inner.query(
+                text,
+                base_iri=self.base_iri,
+                default_graph=UNION_GRAPH,
+                named_graphs=self._named_graphs(),
+                substitutions=substitutions or None,
+            )
+            if isinstance(found, ox.QueryTriples):
+                triples = tuple(found)
+                rows = tuple((t.subject, t.predicate, t.object) for t in triples)
+                names = ("subject", "predicate", "object")
+                return Result("graph", names, rows, namer, triples=triples)
+            payload = found.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        except SyntaxError as error:
+            raise BadQuery(
+                f"The query does not parse: {error.msg} (line:column). "
+                f"SPARQL 1.1 grammar: {SPARQL_SPEC}#grammar"
+            ) from error
+        except RuntimeError as error:
+            hint = ""
+            if "projection" in str(error):
+                hint = " A bound parameter must be a SELECT variable (or use SELECT *)."
+            raise BadQuery(f"The query failed: {error}.{hint} See {SPARQL_SPEC}") from error
+        parsed = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
+        if isinstance(parsed, ox.QueryBoolean):
+            return Result("ask", (), (), namer, bool(parsed), _results_json=payload)
+        variables = tuple(v.value for v in parsed.variables)
+        rows = tuple(tuple(solution[v] for v in variables) for solution in parsed)
+        return Result("select", variables, rows, namer, _results_json=payload)
+
+    def export(
+        self, format_name: str, out: BinaryIO, *, context: Mapping[str, Any] | None = None
+    ) -> None:
+        """Write the dataset (TriG, N-Quads) or the union of its graphs (other formats).
+
+        JSON-LD is compacted with ``context`` (the value of a context file's "@context").
+        """
+        fmt = graph_format(format_name)
+        if fmt.quads:
+            assert isinstance(fmt.oxigraph, ox.RdfFormat)
+            quads = (q for q in self._inner if q.graph_name != UNION_GRAPH)
+            ox.serialize(quads, out, fmt.oxigraph, prefixes=dict(PREFIXES))
+        elif fmt.name == "jsonld":
+            graph = Graph(bind_namespaces="none")
+            graph.parse(data=_serialize(self._union(), ox.RdfFormat.N_TRIPLES), format="nt")
+            text = graph.serialize(format="json-ld", context=dict(context or {}), auto_compact=True)
+            out.write(text.encode())
+        else:
+            out.write(_serialize(self._union(), fmt.oxigraph))
+
+    def _union(self) -> Iterator[ox.Triple]:
+        return (q.triple for q in self._inner.quads_for_pattern(None, None, None, UNION_GRAPH))
+
+    def count_triples(self) -> int:
+        """Distinct triples over all graphs (the size of their RDF merge)."""
+        return sum(1 for _ in self._union())
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad as loaded, named graphs kept."""
+        return (q for q in self._inner if q.graph_name != UNION_GRAPH)
+
+    def __len__(self) -> int:
+        return len(self._inner) - self.count_triples()
+
+
+def _serialize(triples: Iterable[ox.Triple], fmt: object) -> bytes:
+    assert isinstance(fmt, ox.RdfFormat)
+    return ox.serialize(triples, format=fmt, prefixes=dict(PREFIXES)) or b""
+
+
+def _in_graph(quad: ox.Quad, graph: ox.NamedNode) -> ox.Quad:
+    return ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+
+
+def _short(term: Term, namer: Namer) -> str:
+    if isinstance(term, ox.NamedNode):
+        return namer.iri(term.value)
+    if isinstance(term, ox.Literal):
+        return namer.literal(term.value, term.language, term.datatype.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)
+
+
+def _swap_in(fresh: Path, path: Path) -> None:
+    """Replace ``path`` by ``fresh`` with two renames, restoring the old one on failure."""
+    if not path.exists():
+        fresh.rename(path)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+    path.replace(old)
+    try:
+        fresh.rename(path)
+    except OSError:
+        old.replace(path)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

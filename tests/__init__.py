@@ -1,0 +1,1 @@
+"""Tests for awardgraph; fixtures are in conftest.py, shared paths in support.py."""

@@ -1,0 +1,63 @@
+"""Fixtures: a tiny catalogue in tests/data/, and the project's own data for tests/test_*.py.
+
+Every test starts with no ``AWARDGRAPH_*`` variable set, so the machine's environment
+cannot change what a test sees.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from awardgraph.build import Publication, build
+from awardgraph.config import ENV_PREFIX, Config
+
+from .support import DATA, FIXTURE_SETTINGS, ROOT
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(ENV_PREFIX):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def fixture_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Point every setting at tests/data/ through the environment, as a user would."""
+    env = {ENV_PREFIX + "ROOT": str(DATA)}
+    env |= {ENV_PREFIX + name.upper(): value for name, value in FIXTURE_SETTINGS.items()}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+@pytest.fixture
+def config(fixture_env: dict[str, str]) -> Config:
+    return Config.load()
+
+
+@pytest.fixture
+def runner(fixture_env: dict[str, str]) -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def fixture_publication() -> Iterator[Publication]:
+    """The tiny catalogue, built once in memory."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith(ENV_PREFIX)]:
+            patch.delenv(name)
+        yield build(Config.load(root=DATA, **FIXTURE_SETTINGS))
+
+
+@pytest.fixture(scope="session")
+def publication() -> Iterator[Publication]:
+    """The project's own catalogue (data/, ontology/, queries/), built once in memory."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith(ENV_PREFIX)]:
+            patch.delenv(name)
+        yield build(Config.load(root=ROOT))
