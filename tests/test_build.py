@@ -45,7 +45,7 @@ def test_summary(fixture_publication: Publication) -> None:
         "  catalogue/badges.trig",
         f"{QUADS} quads, {TRIPLES} distinct triples.",
     ]
-    assert "  ag:Citation: 3 instances, 9 triples" in lines
+    assert "  ag:Citation: 4 instances, 12 triples" in lines
     assert "  ag:Medal: 2 instances, 8 triples" in lines
 
 

@@ -255,12 +255,21 @@ def test_store_round_trip_through_the_cli(runner: CliRunner, tmp_path: Path) -> 
 
 def test_stats(runner: CliRunner) -> None:
     lines = run(runner, "stats").stdout.splitlines()
-    assert lines[0] == "Instances per class"
-    assert "ag:Citation           3          9" in lines
+    # 12 statements in the 4 sentence graphs (awards 6 + 3, badges 2 + 1), 12 describing
+    # the 4 citations (type, source, quote each).
+    assert lines[:5] == [
+        "Statements and their sources",
+        "",
+        "statements  citedBySentence  describingSources",
+        "----------  ---------------  -----------------",
+        "24          12               12",
+    ]
+    assert "ag:Citation           4          12" in lines
     assert "ag:Medal              2          8" in lines
-    assert "<https://kihnu.com/Labor_Medals.html>   10" in lines
-    assert "<https://kihnu.com/Soviet_Badges.html>  2" in lines
-    assert '"en"      11' in lines
+    # The triple both award sentences state counts once for the page.
+    assert "<https://kihnu.com/Labor_Medals.html>   2          9" in lines
+    assert "<https://kihnu.com/Soviet_Badges.html>  2          3" in lines
+    assert '"en"      12' in lines
     assert '"ru"      1' in lines
 
 

@@ -206,8 +206,8 @@ def test_successful_build_replaces_the_store(tmp_path: Path) -> None:
     first = Store.build_into(path, loader("awards.trig"), BASE)
     assert len(first) == 16
     second = Store.build_into(path, loader("awards.trig", "badges.trig"), BASE)
-    assert len(second) == 22
-    assert len(Store.open(path, BASE)) == 22
+    assert len(second) == 25
+    assert len(Store.open(path, BASE)) == 25
     assert [p.name for p in tmp_path.iterdir()] == ["store"]
 
 

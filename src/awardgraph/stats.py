@@ -1,4 +1,5 @@
-"""Counts that describe the published catalogue: per class, per source page, per language.
+"""Counts that describe the published catalogue: its statements and how many a sentence
+supports, and counts per class, per source page and per language.
 
 The SPARQL lives in ``stats/*.rq`` beside this module (shipped as package data) and is
 read with the same loader as the canned queries. SPARQL 1.1 aggregates:
@@ -26,6 +27,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Stats:
+    provenance: Table
     classes: Table
     sources: Table
     languages: Table
@@ -33,7 +35,7 @@ class Stats:
     def format(self) -> str:
         """Each table under its title."""
         parts = []
-        for table in (self.classes, self.sources, self.languages):
+        for table in (self.provenance, self.classes, self.sources, self.languages):
             parts.append(f"{table.query.title}\n\n{table.result.table()}")
         return "\n\n".join(parts)
 
@@ -45,4 +47,4 @@ def stats(store: Store) -> Stats:
     def run(name: str) -> Table:
         return Table(queries[name], store.query(queries[name].text))
 
-    return Stats(run("classes"), run("sources"), run("languages"))
+    return Stats(run("provenance"), run("classes"), run("sources"), run("languages"))

@@ -12,6 +12,7 @@ Values are bound as RDF terms through ``substitutions`` (SEP-0007), never by edi
 from __future__ import annotations
 
 import gc
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -194,7 +195,7 @@ class Store:
             )
             quads = [q if graph is None else _in_graph(q, graph) for q in parsed]
         except SyntaxError as error:
-            raise DataSyntaxError(path, error.lineno, error.msg) from error
+            raise DataSyntaxError(path, error.lineno, _reason(error.msg)) from error
         except OSError as error:
             raise ConfigError(f"Cannot load '{path}': {error}") from error
         self._inner.extend([*quads, *(_in_graph(q, UNION_GRAPH) for q in quads)])
@@ -273,6 +274,26 @@ class Store:
 
     def __len__(self) -> int:
         return len(self._inner) - self.count_triples()
+
+
+def syntax_error(path: Path, base_iri: str | None = None) -> DataSyntaxError | None:
+    """Oxigraph's account of the first syntax error in ``path``, if it finds one."""
+    fmt = graph_format(path.suffix).oxigraph
+    assert isinstance(fmt, ox.RdfFormat)
+    try:
+        for _ in ox.parse(path=path, format=fmt, base_iri=base_iri or DEFAULT_BASE_IRI):
+            pass
+    except SyntaxError as error:
+        return DataSyntaxError(path, error.lineno, _reason(error.msg))
+    except OSError:
+        pass
+    return None
+
+
+def _reason(message: str) -> str:
+    """Oxigraph's message without what the error already says: the file and line."""
+    message = re.sub(r" \([^()]*, line \d+\)$", "", message)
+    return re.sub(r"^Parser error (at line \d+ )?", "", message)
 
 
 def _serialize(triples: Iterable[ox.Triple], fmt: object) -> bytes:

@@ -19,14 +19,19 @@ import pyshacl
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.exceptions import ParserError
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from awardgraph.config import Config
 from awardgraph.errors import ConfigError, DataSyntaxError
 from awardgraph.formats import graph_format
-from awardgraph.namespaces import Namer
+from awardgraph.namespaces import AG, Namer
+from awardgraph.store import syntax_error
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+CITATION = URIRef(AG + "Citation")
+SOURCES = {CITATION, URIRef(AG + "WebPage"), URIRef(AG + "Publication")}
+"""What may be described outside a citation graph: the citations and the sources."""
 SHACL_SPEC = "https://www.w3.org/TR/shacl/"
 
 Progress = Callable[[Path, int], None]
@@ -204,11 +209,14 @@ def validate(data: LoadedData, shapes: Graph, ontology: Graph) -> Report:
     namer = Namer(data.base_iri).with_prefixes(
         {prefix: str(ns) for prefix, ns in (*ontology.namespaces(), *shapes.namespaces()) if prefix}
     )
-    violations = tuple(
-        _violation(results, shapes, merged, data, namer, result)
-        for result in results.subjects(RDF.type, SH.ValidationResult)
+    violations = (
+        *(
+            _violation(results, shapes, merged, data, namer, result)
+            for result in results.subjects(RDF.type, SH.ValidationResult)
+        ),
+        *_unsourced(data, merged),
     )
-    return Report(bool(conforms), violations, data.files, len(data), namer)
+    return Report(bool(conforms) and not violations, violations, data.files, len(data), namer)
 
 
 def validate_files(
@@ -231,10 +239,50 @@ def _parse(sink: Graph, path: Path, base_iri: str | None) -> None:
         raise ConfigError(f"Cannot read '{path}': {error.strerror}.") from error
     except (SyntaxError, ParserError, UnicodeDecodeError, ValueError) as error:
         text = str(error)
-        line = _LINE.search(text)
+        found = _LINE.search(text)
         why = _WHY.search(text)
         message = why.group(1) if why else text.strip().splitlines()[0]
-        raise DataSyntaxError(path, int(line.group(1)) if line else None, message) from error
+        # rdflib words the reason well but may name the line after it; Oxigraph pins it.
+        precise = syntax_error(path, base_iri)
+        line = precise.line if precise else int(found.group(1)) if found else None
+        raise DataSyntaxError(path, line, message) from error
+
+
+def _unsourced(data: LoadedData, merged: Graph) -> Iterator[Violation]:
+    """Statements that no citation supports: each must sit in a graph named after one."""
+    for path, part in data.parts.items():
+        for graph in part.graphs():
+            if not len(graph):
+                continue
+            name = graph.identifier
+            if name != DATASET_DEFAULT_GRAPH_ID:
+                if (name, RDF.type, CITATION) not in merged:
+                    yield _provenance(
+                        path,
+                        name,
+                        merged,
+                        "graph name",
+                        "names its statements' graph after something that "
+                        "is not an ag:Citation; describe it: <citation/x> a ag:Citation ; "
+                        'dcterms:source <page> ; ag:quote "the sentence"@en .',
+                    )
+                continue
+            for subject in sorted(set(graph.subjects()), key=str):
+                if not SOURCES & set(merged.objects(subject, RDF.type)):
+                    yield _provenance(
+                        path,
+                        subject,
+                        merged,
+                        "default graph",
+                        "is described outside any citation graph; put "
+                        "its statements in the graph of the sentence that says them: "
+                        "<citation/x> { ... }",
+                    )
+
+
+def _provenance(path: Path, focus: Node, merged: Graph, where: str, message: str) -> Violation:
+    label = _english(merged.objects(focus, RDFS.label))
+    return Violation(path, focus, label, where, None, message, None, "Violation")
 
 
 def _violation(
@@ -245,15 +293,19 @@ def _violation(
     shape = results.value(result, SH.sourceShape)
     severity = results.value(result, SH.resultSeverity)
     path = results.value(result, SH.resultPath)
-    messages = [*results.objects(shape, SH.message), *shapes.objects(shape, SH.message)]
-    messages = messages or list(results.objects(result, SH.resultMessage))
+    # A SPARQL constraint's result carries its own message and its node shape's: the
+    # constraint's is the one that says what is wrong.
+    general = set(shapes.objects(shape, SH.message))
+    messages = list(results.objects(result, SH.resultMessage))
+    messages = [m for m in messages if m not in general] or messages or list(general)
+    value = results.value(result, SH.value)
     files = data.files_of(focus)
     return Violation(
         file=files[0] if files else None,
         focus=focus,
         label=_english(data_graph.objects(focus, RDFS.label)),
         path=None if path is None else _path_text(results, path, namer),
-        value=results.value(result, SH.value),
+        value=None if value == focus else value,
         message=_english(messages) or "(no message)",
         shape=shape,
         severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
