@@ -137,3 +137,15 @@ def test_another_base_iri_moves_every_entity() -> None:
         f"{base}organization/nkvd,{base}award/nkvd-firemans-badge,NKVD Fireman's Badge,"
         "named after,,",
     ]
+
+
+def test_the_curators_guide_example_validates_and_is_queryable(tmp_path: Path) -> None:
+    guide = (ROOT / "docs/curating.md").read_text(encoding="utf-8")
+    example = re.search(r"```trig\n(.*?)```", guide, re.DOTALL)
+    assert example is not None
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "my-notes.trig").write_text(example[1], encoding="utf-8")
+    assert run("validate", "--data-dir", str(data)).exit_code == 0
+    result = run("query", "--data-dir", str(data), "numbered-specimens", "-f", "csv")
+    assert "12345,https://awardgraph.example/award/medal-for-valiant-labor" in result.stdout

@@ -176,7 +176,7 @@ def test_query_construct_as_turtle(runner: CliRunner) -> None:
     [
         (
             ["query", "-"],
-            "Error: The query does not parse: error at 1:",
+            "Error: The query does not parse at line 1, column 26: expected one of",
         ),
         (
             ["query", "established-in-year", "--param", "year=nineteen"],

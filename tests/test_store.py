@@ -111,10 +111,31 @@ def test_syntax_error_gives_the_position_and_the_spec(store: Store) -> None:
     with pytest.raises(BadQuery) as raised:
         store.query("SELECT ?x WHERE { ?x ?y }")
     message = str(raised.value)
-    assert message.startswith("The query does not parse: error at 1:")
+    assert message.startswith("The query does not parse at line 1, column 26: expected one of")
     assert "https://www.w3.org/TR/sparql11-query/#grammar" in message
     assert raised.value.exit_code == 2
     assert raised.value.status == 400
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "SELECT ?x WHERE {\n  ?x ag:established ?y }",
+            "The query does not parse at line 2, column 20: the prefix 'ag:' is not declared. "
+            "Add: PREFIX ag: <https://awardgraph.example/ontology#>",
+        ),
+        (
+            "SELECT ?x WHERE { ?x foo:bar ?y }",
+            "The query does not parse at line 1, column 29: the prefix 'foo:' is not declared. "
+            "Add: PREFIX foo: <…>",
+        ),
+    ],
+)
+def test_an_undeclared_prefix_is_named(store: Store, query: str, message: str) -> None:
+    with pytest.raises(BadQuery) as raised:
+        store.query(query)
+    assert str(raised.value) == message
 
 
 def test_ask(store: Store) -> None:

@@ -225,10 +225,7 @@ class Store:
                 return Result("graph", names, rows, namer, triples=triples)
             payload = found.serialize(format=ox.QueryResultsFormat.JSON) or b""
         except SyntaxError as error:
-            raise BadQuery(
-                f"The query does not parse: {error.msg} (line:column). "
-                f"SPARQL 1.1 grammar: {SPARQL_SPEC}#grammar"
-            ) from error
+            raise BadQuery(_parse_error(text, error.msg)) from error
         except RuntimeError as error:
             hint = ""
             if "projection" in str(error):
@@ -294,6 +291,26 @@ def _reason(message: str) -> str:
     """Oxigraph's message without what the error already says: the file and line."""
     message = re.sub(r" \([^()]*, line \d+\)$", "", message)
     return re.sub(r"^Parser error (at line \d+ )?", "", message)
+
+
+def _parse_error(text: str, message: str) -> str:
+    """Say where a query fails to parse and what was expected; name a missing prefix."""
+    found = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if found is None:
+        return f"The query does not parse: {message}. SPARQL 1.1 grammar: {SPARQL_SPEC}#grammar"
+    line, column, reason = int(found[1]), int(found[2]), found[3]
+    where = f"The query does not parse at line {line}, column {column}"
+    if "Prefix not found" in reason:
+        before = text.splitlines()[line - 1][: column - 1] if line <= len(text.splitlines()) else ""
+        name = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", before)
+        prefix = name[1] or "" if name else ""
+        known = PREFIXES.get(prefix)
+        declare = f"PREFIX {prefix}: <{known}>" if known else f"PREFIX {prefix}: <…>"
+        return f"{where}: the prefix '{prefix}:' is not declared. Add: {declare}"
+    reason = re.sub(r"\s+", " ", reason)
+    if len(reason) > 160:
+        reason = reason[:160].rsplit(",", 1)[0] + ", …"
+    return f"{where}: {reason}. SPARQL 1.1 grammar: {SPARQL_SPEC}#grammar"
 
 
 def _serialize(triples: Iterable[ox.Triple], fmt: object) -> bytes:
