@@ -39,7 +39,8 @@ PREFIXES = """\
 @prefix period:      <period/> .
 @prefix cite:        <citation/> .
 """
-ADJECTIVES = "Valiant Distinguished Heroic Selfless Honored Exemplary Outstanding Faithful".split()
+ADJECTIVES = ["Valiant", "Distinguished", "Heroic", "Selfless"]
+ADJECTIVES += ["Honored", "Exemplary", "Outstanding", "Faithful"]
 FIELDS = [
     *("Labor", "Service", "Defense", "Construction", "Mining", "Transport", "Agriculture"),
     *("Science", "Education", "Medicine", "Railways", "Aviation", "Fire Service", "Fishing"),

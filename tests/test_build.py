@@ -43,10 +43,19 @@ def test_summary(fixture_publication: Publication) -> None:
     assert lines[1:4] == [
         "  catalogue/awards.trig",
         "  catalogue/badges.trig",
-        f"{QUADS} quads, {TRIPLES} distinct triples.",
+        f"{QUADS} quads, {TRIPLES} distinct triples with the ontology.",
     ]
-    assert "  ag:Citation: 4 instances, 12 triples" in lines
-    assert "  ag:Medal: 2 instances, 8 triples" in lines
+    assert lines[4] == (
+        "24 statements in the catalogue, 12 of them stated by a cited sentence, "
+        "the rest describing the citations and their sources."
+    )
+    # The catalogue's own instances only: the ontology's classes are not listed.
+    assert lines[5:] == [
+        "Instances per class (top 10):",
+        "  ag:Citation: 4 instances, 12 triples",
+        "  ag:Medal: 2 instances, 8 triples",
+        "  ag:AwardType: 1 instances, 3 triples",
+    ]
 
 
 def test_invalid_data_fails_before_a_store_is_written(tmp_path: Path) -> None:

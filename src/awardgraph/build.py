@@ -38,13 +38,18 @@ class Publication:
     def summary(self, config: Config, top: int = 10) -> str:
         """Files, quads, distinct triples and the classes with most instances."""
         where = config.display(config.store_path) if config.store_path else "in memory"
+        found = stats(self.store)
+        statements, cited, _ = found.provenance.result.rows[0]
         lines = [
             f"Built {where} from {len(self.files)} file(s) in {self.seconds:.1f} s:",
             *(f"  {config.display(f)}" for f in self.files),
-            f"{len(self.store)} quads, {self.store.count_triples()} distinct triples.",
-            f"Triples per class (top {top}):",
+            f"{len(self.store)} quads, {self.store.count_triples()} distinct triples "
+            "with the ontology.",
+            f"{statements} statements in the catalogue, {cited} of them stated by a cited "
+            "sentence, the rest describing the citations and their sources.",
+            f"Instances per class (top {top}):",
         ]
-        classes = stats(self.store).classes.result
+        classes = found.classes.result
         for cls, instances, triples in classes.rows[:top]:
             name = classes.namer.iri(str(cls))
             lines.append(f"  {name}: {instances} instances, {triples} triples")
