@@ -246,3 +246,18 @@ def test_iri_terms_must_be_absolute() -> None:
     with pytest.raises(ValueError):
         iri("award/relative")
     assert URIRef(VALIANT) == URIRef(str(iri(VALIANT).value))
+
+
+def test_a_store_is_opened_with_the_base_iri_it_was_built_with(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    other = "https://collection.example.org/soviet/"
+    Store.build_into(path, lambda store: store.load_file(CATALOGUE / "awards.trig"), other)
+    rows = Store.open(path, other).query(LABELS).rows
+    assert rows[0][0] == other + "award/medal-for-distinguished-labor"
+    with pytest.raises(ConfigError) as raised:
+        Store.open(path, BASE)
+    assert str(raised.value) == (
+        f"Store '{path}' was built with base IRI '{other}', not '{BASE}': its entities and "
+        f"relative IRIs live under the former. Pass --base-iri {other} (or set "
+        "AWARDGRAPH_BASE_IRI), or build the store again."
+    )

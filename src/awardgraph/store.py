@@ -33,6 +33,8 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Value = str | int | float | bool | Decimal | None
 SPARQL_SPEC = "https://www.w3.org/TR/sparql11-query/"
 UNION_GRAPH = ox.NamedNode("urn:x-awardgraph:union")
+BASE_IRI_FILE = "awardgraph-base-iri"
+"""Beside the database files of an on-disk store: the base IRI it was built with."""
 
 _INTEGERS = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger"}
 _INTEGERS |= {"negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong"}
@@ -144,6 +146,13 @@ class Store:
             )
         if not (path / "CURRENT").is_file():
             raise ConfigError(f"'{path}' is not an Oxigraph store (no CURRENT file).")
+        built = path / BASE_IRI_FILE
+        if built.is_file() and (built_base := built.read_text(encoding="utf-8")) != base_iri:
+            raise ConfigError(
+                f"Store '{path}' was built with base IRI '{built_base}', not '{base_iri}': "
+                f"its entities and relative IRIs live under the former. Pass --base-iri "
+                f"{built_base} (or set AWARDGRAPH_BASE_IRI), or build the store again."
+            )
         try:
             return cls(ox.Store.read_only(str(path)), base_iri)
         except OSError as error:
@@ -166,6 +175,7 @@ class Store:
             loader(building)
             building._close()
             del building
+            (fresh / BASE_IRI_FILE).write_text(base_iri, encoding="utf-8")
             gc.collect()  # drop any iterator still holding the database open
             _swap_in(fresh, path)
         except BaseException:
