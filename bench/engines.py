@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import gc
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -24,6 +23,7 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 import pyshacl
+from common import Log, environment
 from generate import generate, specimens_for  # bench/ is on sys.path when run as a script
 from rdflib import Dataset, Graph
 from rdflib.term import Node
@@ -200,9 +200,9 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         ratio = r.rdflib / r.oxigraph if r.oxigraph else float("inf")
         n = f"{r.rows[0]}, {r.rows[1]}" if r.rows else ""
-        lines.append(
-            f"| {r.operation} | {r.rdflib:.4f} | {r.oxigraph:.4f} | {ratio:.{1 if ratio >= 10 else 2}f} | {n} | {r.note} |"
-        )
+        shown = f"{ratio:.{1 if ratio >= 10 else 2}f}"
+        cells = [r.operation, f"{r.rdflib:.4f}", f"{r.oxigraph:.4f}", shown, n, r.note]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -215,16 +215,18 @@ def main() -> None:
         "--shacl-triples", type=int, default=10_000, help="size for pySHACL; 0 skips it"
     )
     parser.add_argument("--shacl-repeat", type=int, default=1, help="runs per pySHACL backend")
+    parser.add_argument("--save", type=Path, help="also write the report to this file")
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]}, {versions()}")
+    log = Log()
+    log(environment())
     with tempfile.TemporaryDirectory(prefix="awardgraph-bench-") as tmp:
         summary = generate(specimens_for(args.triples), Path(tmp) / "data")
         (path,) = summary.files
-        print(
+        log(
             f"catalogue: {summary.triples} triples, {summary.specimens} specimens, "
             f"{summary.award_types} award types ({path.stat().st_size / 1e6:.1f} MB TriG)"
         )
-        print(f"medians of {args.repeat} loads and {args.query_repeat} query runs", flush=True)
+        log(f"medians of {args.repeat} loads and {args.query_repeat} query runs\n")
         rows, dataset, store = loads(path, args.repeat)
         found, expected = queries(dataset, store, args.query_repeat)
         rows += found
@@ -232,26 +234,17 @@ def main() -> None:
         if args.shacl_triples:
             small = generate(specimens_for(args.shacl_triples), Path(tmp) / "shacl")
             rows += shacl(small.files[0], args.shacl_repeat)
-    print(table(rows))
+    log(table(rows))
+    if any(r.operation.startswith("pySHACL") for r in rows):
+        log("(pySHACL rows: rdflib = a plain in-memory Graph; a ratio below 1: Oxigraph is slower)")
     gyear = next(r for r in rows if "gYear filter" in r.operation)
     assert gyear.rows is not None
-    print(
+    log(
         f"\ngYear comparison: {expected} award types were established before 1941 "
         f"(counted in Python); rdflib's SPARQL returned {gyear.rows[0]}, "
         f"pyoxigraph's {gyear.rows[1]}."
     )
-
-
-def versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = []
-    for name in ("rdflib", "pyoxigraph", "pyshacl", "oxrdflib"):
-        try:
-            found.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} (not installed)")
-    return ", ".join(found)
+    log.save(args.save)
 
 
 if __name__ == "__main__":
