@@ -109,6 +109,8 @@ def caught_by(shape: URIRef, data: Graph, results: Graph) -> tuple[list[Node], l
     targets: set[Node] = set()
     for cls in shapes.objects(shape, SH.targetClass):
         targets |= instances(cls, data)
+    for predicate in shapes.objects(shape, SH.targetSubjectsOf):
+        targets |= set(data.subjects(predicate, None))
     mine: list[Node] = []
     others: list[Node] = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -207,9 +209,20 @@ def test_shapes_have_targets() -> None:
     shapes = shapes_graph()
     classes = set(ontology_graph().subjects(RDF.type, OWL.Class))
     problems = []
+    properties = {
+        p
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
+        for p in ontology_graph().subjects(RDF.type, kind)
+    }
     for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
         targets = list(shapes.objects(shape, SH.targetClass))
-        if not targets:
-            problems.append(f"{shape} has no sh:targetClass")
+        subjects_of = list(shapes.objects(shape, SH.targetSubjectsOf))
+        if not targets and not subjects_of:
+            problems.append(f"{shape} has no sh:targetClass or sh:targetSubjectsOf")
         problems += [f"{shape} targets {t}, not an owl:Class" for t in targets if t not in classes]
+        problems += [
+            f"{shape} targets subjects of {p}, not a property of the ontology"
+            for p in subjects_of
+            if p not in properties
+        ]
     assert not problems, "\n".join(problems)
