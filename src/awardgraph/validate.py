@@ -4,6 +4,8 @@ SHACL: https://www.w3.org/TR/shacl/ (validation reports: #validation-report).
 pySHACL validates each named graph of a dataset on its own, but our data puts every
 statement in a named graph per source sentence, so all quads are merged into one plain
 ``rdflib.Graph`` first. A plain in-memory Graph is also far faster than a store-backed one.
+Beyond the shapes, every statement must sit in a graph named after an ``ag:Citation``:
+the sentence of a source that states it.
 """
 
 from __future__ import annotations
