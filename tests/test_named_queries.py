@@ -141,10 +141,15 @@ def test_parameters_change_the_answer(
 
 
 def test_query_argument_resolves_a_name_a_file_or_stdin(config: Config) -> None:
-    assert resolve(config, "established-in-year").title == "Awards established in a year"
-    from_file = resolve(config, str(DATA / "queries/no-header.rq"))
+    assert (
+        resolve(load_queries(config.queries_dir), "established-in-year").title
+        == "Awards established in a year"
+    )
+    from_file = resolve(load_queries(config.queries_dir), str(DATA / "queries/no-header.rq"))
     assert from_file.name == "no-header"
-    from_stdin = resolve(config, "-", io.StringIO("# title: Anything\nASK {}"))
+    from_stdin = resolve(
+        load_queries(config.queries_dir), "-", io.StringIO("# title: Anything\nASK {}")
+    )
     assert (from_stdin.name, from_stdin.title, from_stdin.text) == (
         "stdin",
         "Anything",
@@ -154,10 +159,10 @@ def test_query_argument_resolves_a_name_a_file_or_stdin(config: Config) -> None:
 
 def test_an_unknown_query_name_lists_the_canned_ones(config: Config) -> None:
     with pytest.raises(NotFound) as raised:
-        resolve(config, "nope")
+        resolve(load_queries(config.queries_dir), "nope")
     assert str(raised.value) == (
         "No query file or canned query named 'nope'. Canned queries: award-labels, "
         "established-in-year, no-header. See: awardgraph queries"
     )
     with pytest.raises(NotFound, match=r"Cannot read query file 'missing\.rq'"):
-        resolve(config, "missing.rq")
+        resolve(load_queries(config.queries_dir), "missing.rq")

@@ -41,7 +41,7 @@ class Catalogue:
         self, ref: str, params: Mapping[str, str] | None = None, stdin: TextIO | None = None
     ) -> Result:
         """Run a ``.rq`` file, standard input (``-``) or a canned query, with parameters."""
-        named = resolve(self.config, ref, stdin)
+        named = resolve(self.queries, ref, stdin)
         return self.store.query(named.text, named.bindings(params or {}, self.config.base_iri))
 
     def export(self, format_name: str, out: BinaryIO) -> None:

@@ -23,7 +23,6 @@ from types import MappingProxyType
 from typing import TextIO
 from urllib.parse import urljoin
 
-from awardgraph.config import Config
 from awardgraph.errors import BadQuery, NotFound
 from awardgraph.namespaces import PREFIXES, XSD
 from awardgraph.store import Term, iri, literal
@@ -169,8 +168,8 @@ def load_queries(directory: Path) -> dict[str, NamedQuery]:
     return {path.stem: load_query(path) for path in sorted(directory.glob("*.rq"))}
 
 
-def resolve(config: Config, ref: str, stdin: TextIO | None = None) -> NamedQuery:
-    """A query from a ``.rq`` path, ``-`` (standard input) or a canned query's name."""
+def resolve(canned: Mapping[str, NamedQuery], ref: str, stdin: TextIO | None = None) -> NamedQuery:
+    """A query from a ``.rq`` path, ``-`` (standard input) or a ``canned`` query's name."""
     if ref == "-":
         if stdin is None:
             raise BadQuery("No standard input to read the query from.")
@@ -178,7 +177,6 @@ def resolve(config: Config, ref: str, stdin: TextIO | None = None) -> NamedQuery
     path = Path(ref)
     if path.suffix == ".rq" or path.is_file():
         return load_query(path)
-    canned = load_queries(config.require("queries_dir"))
     if ref not in canned:
         names = ", ".join(canned) or "none"
         raise NotFound(
