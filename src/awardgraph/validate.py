@@ -14,7 +14,6 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
 from pathlib import Path
 
 import pyshacl
@@ -54,16 +53,6 @@ class LoadedData:
     @property
     def files(self) -> tuple[Path, ...]:
         return tuple(self.parts)
-
-    @cached_property
-    def dataset(self) -> Dataset:
-        """All files as one dataset, named graphs kept (built on first use: it is slow)."""
-        dataset = Dataset()
-        for part in self.parts.values():
-            for graph in part.graphs():
-                target = dataset.graph(graph.identifier)
-                target.addN((s, p, o, target) for s, p, o in graph)
-        return dataset
 
     def files_of(self, subject: Node) -> list[Path]:
         """The files in which ``subject`` appears as a subject, in load order."""
