@@ -7,13 +7,19 @@ cannot change what a test sees.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 
 from awardgraph.build import Publication, build
+from awardgraph.catalogue import Catalogue
 from awardgraph.config import ENV_PREFIX, Config
+from awardgraph.web import create_app
 
 from .support import DATA, FIXTURE_SETTINGS, ROOT
 
@@ -61,3 +67,21 @@ def publication() -> Iterator[Publication]:
         for name in [n for n in os.environ if n.startswith(ENV_PREFIX)]:
             patch.delenv(name)
         yield build(Config.load(root=ROOT))
+
+
+@pytest.fixture
+def make_app(publication: Publication) -> Callable[..., Flask]:
+    """A web app over the project's catalogue (built once), with settings changed by keyword."""
+
+    def make(**settings: Any) -> Flask:
+        config = replace(Config.load(root=ROOT), **settings)
+        app = create_app(catalogue=Catalogue(config, publication))
+        app.testing = True
+        return app
+
+    return make
+
+
+@pytest.fixture
+def client(make_app: Callable[..., Flask]) -> FlaskClient:
+    return make_app().test_client()

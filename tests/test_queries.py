@@ -22,6 +22,10 @@ MDL = "Medal for Distinguished Labor"
 NKVD_BADGE = "NKVD Fireman's Badge"
 ANNIVERSARY = "USSR Anniversary Badge"
 GPW = "Great Patriotic War"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
+SOVIET_07 = BASE + "citation/soviet-badges-07"
 
 
 def run(publication: Publication, name: str, **params: str) -> list[dict[str, Any]]:
@@ -39,6 +43,23 @@ def test_every_competency_question_has_a_tested_query() -> None:
 
 
 EXPECTED: dict[str, tuple[dict[str, str], tuple[str, ...], list[tuple[Any, ...]]]] = {
+    # Not a competency question: the page an IRI in a result table links to.
+    "describe": (
+        {"resource": "organization/mopr"},
+        ("direction", "property", "value", "citation"),
+        [
+            ("out", RDF_TYPE, BASE + "ontology#Organization", BASE + "citation/soviet-badges-07"),
+            (
+                "out",
+                RDFS_LABEL,
+                "International Organization for Assistance to Revolutionary Fighters",
+                BASE + "citation/soviet-badges-08",
+            ),
+            ("out", ALT_LABEL, "MOPR", BASE + "citation/soviet-badges-07"),
+            ("out", ALT_LABEL, "МОПР", BASE + "citation/soviet-badges-07"),
+            ("in", BASE + "ontology#namedAfter", BASE + "award/mopr-badge", SOVIET_07),
+        ],
+    ),
     # 1. Which awards were established in 1938?
     "established-in-year": (
         {},

@@ -7,11 +7,14 @@ cited sentence); the ontology goes into the named graph ``ONTOLOGY_IRI``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from awardgraph import __version__
 from awardgraph.config import Config
 from awardgraph.errors import ValidationFailed
 from awardgraph.namespaces import ONTOLOGY_IRI
@@ -26,6 +29,41 @@ LARGE_DATA = 5 * 1024 * 1024
 """Data larger than this (in bytes) is worth a progress bar."""
 
 
+STAMP_FILE = "awardgraph-publication.json"
+"""Beside the database files of an on-disk store: the ``Stamp`` of what it holds."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies a publication for HTTP caches (``ETag``, ``Last-Modified``)."""
+
+    digest: str
+    """SHA-256 of the input files, the base IRI and awardgraph's version."""
+    modified: float
+    """The newest input file's modification time (seconds since the epoch)."""
+
+    @classmethod
+    def of(cls, config: Config, files: list[Path]) -> Stamp:
+        inputs = [*files, config.require("ontology_file")]
+        digest = hashlib.sha256(f"{__version__}\n{config.base_iri}\n".encode())
+        for path in inputs:
+            digest.update(f"{path.name}\n".encode())
+            digest.update(path.read_bytes())
+        return cls(digest.hexdigest(), max(p.stat().st_mtime for p in inputs))
+
+    @classmethod
+    def read(cls, store_path: Path) -> Stamp:
+        """The stamp saved with an on-disk store; one from its files' age when it has none."""
+        try:
+            return cls(**json.loads((store_path / STAMP_FILE).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            modified = store_path.stat().st_mtime if store_path.exists() else 0.0
+            return cls(hashlib.sha256(str(modified).encode()).hexdigest(), modified)
+
+    def json(self) -> str:
+        return json.dumps(asdict(self))
+
+
 @dataclass(frozen=True)
 class Publication:
     """What a build produced: the store, the validation report and how long it took."""
@@ -34,6 +72,7 @@ class Publication:
     report: Report
     files: tuple[Path, ...]
     seconds: float
+    stamp: Stamp
 
     def summary(self, config: Config, top: int = 10) -> str:
         """Files, quads, distinct triples and the classes with most instances."""
@@ -73,6 +112,7 @@ def build(config: Config, progress: Progress | None = None) -> Publication:
         if progress is not None:
             progress(f"{label} {path.name}", done, total)
 
+    stamp = Stamp.of(config, files)
     report = validate_files(config, files, lambda path, _: advance("validated", path))
     if not report.conforms:
         raise ValidationFailed(report)
@@ -87,5 +127,6 @@ def build(config: Config, progress: Progress | None = None) -> Publication:
         store = Store.memory(config.base_iri)
         load(store)
     else:
-        store = Store.build_into(config.store_path, load, config.base_iri)
-    return Publication(store, report, tuple(files), time.perf_counter() - started)
+        metadata = {STAMP_FILE: stamp.json()}
+        store = Store.build_into(config.store_path, load, config.base_iri, metadata)
+    return Publication(store, report, tuple(files), time.perf_counter() - started, stamp)

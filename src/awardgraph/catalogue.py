@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, BinaryIO, TextIO
 
-from awardgraph.build import build
+from awardgraph.build import Publication, Stamp, build
 from awardgraph.config import Config
 from awardgraph.errors import ConfigError
 from awardgraph.formats import graph_format
@@ -23,14 +23,28 @@ from awardgraph.store import Result, Store
 class Catalogue:
     """The catalogue's store and canned queries, loaded on first use."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, publication: Publication | None = None) -> None:
+        """Use ``publication`` (a build already made) when given."""
         self.config = config
+        if publication is not None:
+            self.store = publication.store
+            self.stamp = publication.stamp
 
     @cached_property
     def store(self) -> Store:
         if self.config.store_path is not None:
             return Store.open(self.config.store_path, self.config.base_iri)
-        return build(self.config).store
+        publication = build(self.config)
+        self.stamp = publication.stamp
+        return publication.store
+
+    @cached_property
+    def stamp(self) -> Stamp:
+        """What identifies the published data, for HTTP caches."""
+        if self.config.store_path is not None:
+            return Stamp.read(self.config.store_path)
+        _ = self.store  # builds, and sets the stamp
+        return self.stamp
 
     @cached_property
     def queries(self) -> dict[str, NamedQuery]:
@@ -63,6 +77,11 @@ class Catalogue:
             shown = self.config.display(path)
             raise ConfigError(f"JSON-LD context '{shown}' has no \"@context\" object.")
         return context
+
+    @cached_property
+    def triples(self) -> int:
+        """Distinct triples in the merge of all graphs, counted once."""
+        return self.store.count_triples()
 
     def stats(self) -> Stats:
         return stats(self.store)

@@ -90,6 +90,7 @@ def cli(verbose: bool) -> None:
       awardgraph validate data/labor-medals.trig
       awardgraph query established-in-year --param year=1938
       awardgraph export --format jsonld -o catalogue.jsonld
+      awardgraph serve                      then open http://127.0.0.1:8000/
     """
     # rdflib logs a traceback for every ill-typed literal; SHACL reports them better.
     logging.getLogger("rdflib").setLevel(logging.NOTSET if verbose else logging.ERROR)
@@ -222,6 +223,33 @@ def queries_command(config: Config) -> None:
         for p in query.params:
             default = "required" if p.default is None else f"default {p.default}"
             click.echo(f"    --param {p.name}=<{p.type}>  {p.description} ({default})")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port (0: any free port).")
+@click.option(
+    "--workers", type=click.IntRange(1), help="Worker processes [default: one per CPU core]."
+)
+@click.option(
+    "--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads per worker."
+)
+@with_config
+def serve_command(config: Config, host: str, port: int, workers: int | None, threads: int) -> None:
+    """Serve the SPARQL endpoint and the pages on gunicorn until Ctrl+C.
+
+    Builds the catalogue first: in memory, or with --store into that directory
+    (again only when the data changed; data that does not conform leaves the last
+    good store in service).
+
+    \b
+    Examples:
+      awardgraph serve
+      awardgraph serve --host 0.0.0.0 --port 8080 --store .awardgraph/store
+    """
+    from awardgraph.serve import serve
+
+    serve(config, host, port, workers, threads, echo=lambda text: click.echo(text, err=True))
 
 
 def _split_param(text: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from awardgraph.errors import ConfigError
 
@@ -33,6 +33,27 @@ _PATHS: Mapping[PathSetting, tuple[Path, str]] = MappingProxyType(
 )
 
 
+N = TypeVar("N", int, float)
+
+
+def _number(name: str, given: object, default: N) -> N:
+    """A limit from an override or the environment: a number >= 0 of the default's type."""
+    if given is None:
+        return default
+    kind = type(default)
+    try:
+        value = kind(given) if isinstance(given, int | float) else kind(str(given))
+    except ValueError:
+        value = kind(-1)
+    if value < 0:
+        whole = "whole " if kind is int else ""
+        raise ConfigError(
+            f"Setting {name} must be a {whole}number >= 0, not '{given}'. "
+            f"Set {ENV_PREFIX}{name.upper()}."
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Config:
     """Where the catalogue's files are and how its IRIs are minted."""
@@ -45,6 +66,12 @@ class Config:
     context_file: Path
     base_iri: str = DEFAULT_BASE_IRI
     store_path: Path | None = None
+    query_timeout: float = 10.0
+    """Seconds a SPARQL query may run on the web before it is abandoned (0: no limit)."""
+    max_rows: int = 10_000
+    """Rows (or triples) a web query returns at most; more are cut, and the answer says so."""
+    max_request_bytes: int = 1_000_000
+    """The largest request body the web app reads (a query sent by POST)."""
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
@@ -54,14 +81,14 @@ class Config:
             )
 
     @classmethod
-    def load(cls, **overrides: str | Path | None) -> Config:
+    def load(cls, **overrides: str | Path | float | None) -> Config:
         """Resolve every setting; an override of ``None`` counts as not given."""
         names = {f.name for f in fields(cls)}
         unknown = sorted(set(overrides) - names)
         if unknown:
             raise ConfigError(f"Unknown setting(s) {unknown}. Settings: {sorted(names)}.")
 
-        def pick(name: str) -> str | Path | None:
+        def pick(name: str) -> Any:
             given = overrides.get(name)
             if given is not None:
                 return given
@@ -74,6 +101,11 @@ class Config:
             root=root,
             base_iri=str(pick("base_iri") or DEFAULT_BASE_IRI),
             store_path=None if store is None else root / Path(store),
+            query_timeout=_number("query_timeout", pick("query_timeout"), cls.query_timeout),
+            max_rows=_number("max_rows", pick("max_rows"), cls.max_rows),
+            max_request_bytes=_number(
+                "max_request_bytes", pick("max_request_bytes"), cls.max_request_bytes
+            ),
             **paths,
         )
 

@@ -7,7 +7,11 @@ The hierarchy, so that the web layer and the CLI can each handle one base class:
     ├── DataSyntaxError      a data, ontology or shapes file does not parse
     ├── ValidationFailed     the data does not conform to the SHACL shapes
     ├── BadQuery             a SPARQL query, a parameter value or a format is wrong
-    │   └── UnknownFormat    a format name, suffix or media type that the table lacks
+    │   ├── UnknownFormat    a format name, suffix or media type that the table lacks
+    │   ├── NotAcceptable    no format the client accepts fits the answer (406)
+    │   ├── UnsupportedMediaType  a request body of a media type we do not read (415)
+    │   └── Refused          a request the read-only, safe endpoint will not run (403)
+    ├── QueryTimeout         a query ran past the time limit (503)
     └── NotFound             an entity, a canned query or a store does not exist
 
 Exit codes follow pySHACL's: 0 conforms, 1 does not conform, 2 anything else.
@@ -82,6 +86,31 @@ class BadQuery(AwardgraphError):
 
 class UnknownFormat(BadQuery):
     """A format name, suffix or media type that the format table does not list."""
+
+
+class NotAcceptable(BadQuery):
+    """None of the media types a client accepts can carry the answer."""
+
+    status = 406
+
+
+class UnsupportedMediaType(BadQuery):
+    """A request body whose media type the endpoint does not read."""
+
+    status = 415
+
+
+class Refused(BadQuery):
+    """SPARQL Update, federation (``SERVICE``) or a ``file:`` IRI on the read-only endpoint."""
+
+    status = 403
+
+
+class QueryTimeout(AwardgraphError):
+    """A query ran longer than the ``query_timeout`` setting and was abandoned."""
+
+    status = 503
+    exit_code = 2
 
 
 class NotFound(AwardgraphError):

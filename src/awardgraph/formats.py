@@ -27,29 +27,60 @@ class Format:
     suffix: str
     rdflib_name: str | None
     oxigraph: RdfFormat | QueryResultsFormat | None
+    w3c: str | None = None
+    """Its IRI in https://www.w3.org/ns/formats/, for service descriptions."""
     quads: bool = False
+    aliases: tuple[str, ...] = ()
+    """Other media types that clients send for it (e.g. ``application/json``)."""
 
 
 def _table(*formats: Format) -> Mapping[str, Format]:
     return MappingProxyType({f.name: f for f in formats})
 
 
+W3C = "http://www.w3.org/ns/formats/"
+_JSON = ("application/json",)
+_XML = ("application/xml", "text/xml")
+
 GRAPH_FORMATS = _table(
-    Format("turtle", "text/turtle", ".ttl", "turtle", RdfFormat.TURTLE),
-    Format("jsonld", "application/ld+json", ".jsonld", "json-ld", RdfFormat.JSON_LD),
-    Format("ntriples", "application/n-triples", ".nt", "nt", RdfFormat.N_TRIPLES),
-    Format("rdfxml", "application/rdf+xml", ".rdf", "xml", RdfFormat.RDF_XML),
-    Format("trig", "application/trig", ".trig", "trig", RdfFormat.TRIG, quads=True),
-    Format("nquads", "application/n-quads", ".nq", "nquads", RdfFormat.N_QUADS, quads=True),
-)
+    Format("turtle", "text/turtle", ".ttl", "turtle", RdfFormat.TURTLE, W3C + "Turtle"),
+    Format(
+        "jsonld", "application/ld+json", ".jsonld", "json-ld", RdfFormat.JSON_LD,
+        W3C + "JSON-LD", aliases=_JSON,
+    ),
+    Format(
+        "ntriples", "application/n-triples", ".nt", "nt", RdfFormat.N_TRIPLES,
+        W3C + "N-Triples", aliases=("text/plain",),
+    ),
+    Format(
+        "rdfxml", "application/rdf+xml", ".rdf", "xml", RdfFormat.RDF_XML, W3C + "RDF_XML",
+        aliases=_XML,
+    ),
+    Format("trig", "application/trig", ".trig", "trig", RdfFormat.TRIG, W3C + "TriG", True),
+    Format(
+        "nquads", "application/n-quads", ".nq", "nquads", RdfFormat.N_QUADS, W3C + "N-Quads",
+        True,
+    ),
+)  # fmt: skip
 
 RESULT_FORMATS = _table(
     Format("table", "text/plain", ".txt", "txt", None),
-    Format("json", "application/sparql-results+json", ".srj", "json", QueryResultsFormat.JSON),
-    Format("csv", "text/csv", ".csv", "csv", QueryResultsFormat.CSV),
-    Format("tsv", "text/tab-separated-values", ".tsv", "tsv", QueryResultsFormat.TSV),
-    Format("xml", "application/sparql-results+xml", ".srx", "xml", QueryResultsFormat.XML),
-)
+    Format(
+        "json", "application/sparql-results+json", ".srj", "json", QueryResultsFormat.JSON,
+        W3C + "SPARQL_Results_JSON", aliases=_JSON,
+    ),
+    Format(
+        "csv", "text/csv", ".csv", "csv", QueryResultsFormat.CSV, W3C + "SPARQL_Results_CSV"
+    ),
+    Format(
+        "tsv", "text/tab-separated-values", ".tsv", "tsv", QueryResultsFormat.TSV,
+        W3C + "SPARQL_Results_TSV",
+    ),
+    Format(
+        "xml", "application/sparql-results+xml", ".srx", "xml", QueryResultsFormat.XML,
+        W3C + "SPARQL_Results_XML", aliases=_XML,
+    ),
+)  # fmt: skip
 
 
 def _find(table: Mapping[str, Format], key: str, kind: str) -> Format:

@@ -15,18 +15,20 @@ import gc
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 import pyoxigraph as ox
 from rdflib import Graph
 
+from awardgraph import querytext, results
 from awardgraph.config import DEFAULT_BASE_IRI
 from awardgraph.errors import BadQuery, ConfigError, DataSyntaxError, NotFound, UnknownFormat
-from awardgraph.formats import GRAPH_FORMATS, graph_format, result_format
+from awardgraph.formats import GRAPH_FORMATS, graph_format
 from awardgraph.namespaces import PREFIXES, XSD, Namer
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -74,7 +76,10 @@ def python_value(term: Term | None) -> Value:
 
 @dataclass(frozen=True)
 class Result:
-    """A query result, read once: SELECT rows, an ASK boolean or CONSTRUCT triples."""
+    """A query result, read once: SELECT rows, an ASK boolean or CONSTRUCT triples.
+
+    ``truncated`` says that the query had more rows (or triples) than its ``max_rows``.
+    """
 
     kind: Literal["select", "ask", "graph"]
     variables: tuple[str, ...]
@@ -82,7 +87,7 @@ class Result:
     namer: Namer
     boolean: bool | None = None
     triples: tuple[ox.Triple, ...] = ()
-    _results_json: bytes = field(default=b"", repr=False)
+    truncated: bool = False
 
     @property
     def rows(self) -> list[tuple[Value, ...]]:
@@ -94,15 +99,16 @@ class Result:
         if format_name == "table":
             return self.table().encode()
         if self.kind == "graph":
-            if format_name not in GRAPH_FORMATS:
+            if not results.is_graph_format(format_name):
                 raise UnknownFormat(
                     f"CONSTRUCT results are RDF: choose one of table, {', '.join(GRAPH_FORMATS)}."
                 )
-            return _serialize(self.triples, graph_format(format_name).oxigraph)
-        fmt = result_format(format_name).oxigraph
-        assert isinstance(fmt, ox.QueryResultsFormat)
-        parsed = ox.parse_query_results(self._results_json, ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=fmt) or b""
+            return results.write_triples(self.triples, format_name)
+        if self.kind == "ask":
+            payload = results.boolean_json(bool(self.boolean))
+        else:
+            payload = results.solutions_json(self.variables, self.terms)
+        return results.write_solutions(payload, format_name)
 
     def table(self) -> str:
         """Aligned plain-text columns, IRIs shortened by the known prefixes."""
@@ -160,11 +166,16 @@ class Store:
 
     @classmethod
     def build_into(
-        cls, path: Path, loader: Callable[[Store], None], base_iri: str = DEFAULT_BASE_IRI
+        cls,
+        path: Path,
+        loader: Callable[[Store], None],
+        base_iri: str = DEFAULT_BASE_IRI,
+        metadata: Mapping[str, str] | None = None,
     ) -> Store:
         """Build a store beside ``path`` and swap it in only if ``loader`` succeeds.
 
-        A failing loader leaves the previous store at ``path`` untouched.
+        A failing loader leaves the previous store at ``path`` untouched. ``metadata``
+        maps file names to texts to write beside the database files.
         """
         if path.exists() and not path.is_dir():
             raise ConfigError(f"Store path '{path}' exists and is not a directory.")
@@ -175,7 +186,8 @@ class Store:
             loader(building)
             building._close()
             del building
-            (fresh / BASE_IRI_FILE).write_text(base_iri, encoding="utf-8")
+            for name, text in {**(metadata or {}), BASE_IRI_FILE: base_iri}.items():
+                (fresh / name).write_text(text, encoding="utf-8")
             gc.collect()  # drop any iterator still holding the database open
             _swap_in(fresh, path)
         except BaseException:
@@ -216,37 +228,57 @@ class Store:
             self._named = [g for g in self._inner.named_graphs() if g != UNION_GRAPH]
         return self._named
 
-    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> Result:
-        """Run a SPARQL query over the union of all graphs, with ``bindings`` substituted."""
+    def query(
+        self,
+        text: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        max_rows: int | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> Result:
+        """Run a SPARQL query with ``bindings`` substituted, keeping at most ``max_rows``.
+
+        The default graph is the union of all graphs and every graph can be named, unless
+        the query picks its own (``FROM``, ``FROM NAMED``) or ``default_graphs`` and
+        ``named_graphs`` (the protocol's ``default-graph-uri``, ``named-graph-uri``) do.
+        """
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        dataset: dict[str, Any] = {}
+        if default_graphs or named_graphs:
+            dataset = {
+                "default_graph": [_graph_iri(g) for g in default_graphs] or ox.DefaultGraph(),
+                "named_graphs": [_graph_iri(g) for g in named_graphs],
+            }
+        elif not querytext.inspect(text).declares_dataset:
+            dataset = {"default_graph": UNION_GRAPH, "named_graphs": self._named_graphs()}
         namer = Namer(self.base_iri)
         try:
             found = self._inner.query(
-                text,
-                base_iri=self.base_iri,
-                default_graph=UNION_GRAPH,
-                named_graphs=self._named_graphs(),
-                substitutions=substitutions or None,
+                text, base_iri=self.base_iri, substitutions=substitutions or None, **dataset
             )
+            if isinstance(found, ox.QueryBoolean):
+                return Result("ask", (), (), namer, bool(found))
             if isinstance(found, ox.QueryTriples):
-                triples = tuple(found)
+                triples = tuple(islice(found, max_rows and max_rows + 1))
+                truncated = max_rows is not None and len(triples) > max_rows
+                triples = triples[:max_rows]
                 rows = tuple((t.subject, t.predicate, t.object) for t in triples)
                 names = ("subject", "predicate", "object")
-                return Result("graph", names, rows, namer, triples=triples)
-            payload = found.serialize(format=ox.QueryResultsFormat.JSON) or b""
+                return Result("graph", names, rows, namer, None, triples, truncated)
+            variables = tuple(v.value for v in found.variables)
+            solutions = tuple(
+                tuple(s[v] for v in variables) for s in islice(found, max_rows and max_rows + 1)
+            )
         except SyntaxError as error:
             raise BadQuery(_parse_error(text, error.msg)) from error
-        except RuntimeError as error:
+        except (RuntimeError, OSError, ValueError) as error:
             hint = ""
             if "projection" in str(error):
                 hint = " A bound parameter must be a SELECT variable (or use SELECT *)."
             raise BadQuery(f"The query failed: {error}.{hint} See {SPARQL_SPEC}") from error
-        parsed = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
-        if isinstance(parsed, ox.QueryBoolean):
-            return Result("ask", (), (), namer, bool(parsed), _results_json=payload)
-        variables = tuple(v.value for v in parsed.variables)
-        rows = tuple(tuple(solution[v] for v in variables) for solution in parsed)
-        return Result("select", variables, rows, namer, _results_json=payload)
+        truncated = max_rows is not None and len(solutions) > max_rows
+        return Result("select", variables, solutions[:max_rows], namer, truncated=truncated)
 
     def export(
         self, format_name: str, out: BinaryIO, *, context: Mapping[str, Any] | None = None
@@ -326,6 +358,13 @@ def _parse_error(text: str, message: str) -> str:
 def _serialize(triples: Iterable[ox.Triple], fmt: object) -> bytes:
     assert isinstance(fmt, ox.RdfFormat)
     return ox.serialize(triples, format=fmt, prefixes=dict(PREFIXES)) or b""
+
+
+def _graph_iri(value: str) -> ox.NamedNode:
+    try:
+        return iri(value)
+    except ValueError as error:
+        raise BadQuery(f"Graph '{value}' is not an absolute IRI: {error}.") from error
 
 
 def _in_graph(quad: ox.Quad, graph: ox.NamedNode) -> ox.Quad:

@@ -1,0 +1,107 @@
+"""``awardgraph serve``: the web app on gunicorn, a production WSGI server.
+
+The catalogue is built once, before any worker starts: in memory in the master process,
+which the workers then share by ``fork`` (``preload_app``), or into the on-disk store,
+which each worker opens read-only. A store whose data files changed since it was built
+is rebuilt first; if the new data does not conform, the last good store goes on being
+served. A worker holding a query that ran past the time limit is replaced once its
+current requests are answered, which ends the query (see ``timelimit.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+from awardgraph.build import Stamp, build
+from awardgraph.catalogue import Catalogue
+from awardgraph.config import Config
+from awardgraph.errors import ValidationFailed
+from awardgraph.web import Site, create_app
+
+Echo = Callable[[str], None]
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def publish(config: Config, echo: Echo) -> Catalogue:
+    """The catalogue to serve, built now if it has to be."""
+    if config.store_path is None:
+        catalogue = Catalogue(config, build(config))
+        echo(f"Built the catalogue in memory: {catalogue.triples} triples.")
+        return catalogue
+    if not config.store_path.exists():
+        echo(f"Building the store {config.display(config.store_path)} …")
+        build(config)
+    elif Stamp.read(config.store_path) != Stamp.of(config, config.data_files()):
+        echo(f"The data changed since {config.display(config.store_path)} was built; rebuilding.")
+        try:
+            build(config)
+        except ValidationFailed as failure:
+            echo(failure.report.format(config.root))
+            echo(f"Warning: {failure} Serving the store as it was last built.")
+    return Catalogue(config)  # each worker opens the store read-only on first use
+
+
+class Server(BaseApplication):  # type: ignore[misc]
+    """gunicorn with ``gthread`` workers, configured here rather than by a file."""
+
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self.app = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.app
+
+
+def serve(
+    config: Config,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int | None = None,
+    threads: int = 8,
+    echo: Echo = print,
+) -> None:
+    """Build if needed, then serve until interrupted (Ctrl+C)."""
+    app = create_app(catalogue=publish(config, echo))
+    site: Site = app.extensions["awardgraph"]
+
+    def when_ready(server: Any) -> None:
+        for listener in server.LISTENERS:
+            url = f"http://{_host(*listener.sock.getsockname()[:2])}"
+            echo(f"Serving the catalogue at {url}/ (SPARQL endpoint: {url}/sparql)")
+
+    def post_request(worker: Any, request: Any, environ: Any, response: Any) -> None:
+        if site.time_limit.abandoned:
+            worker.log.warning("A query ran past the time limit; replacing this worker.")
+            worker.alive = False
+
+    Server(
+        app,
+        {
+            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+            "workers": workers or default_workers(),
+            "threads": threads,
+            "worker_class": "gthread",
+            "preload_app": True,
+            "when_ready": when_ready,
+            "post_request": post_request,
+            "graceful_timeout": max(5, int(config.query_timeout) + 5),
+            "loglevel": "warning",
+        },
+    ).run()
+
+
+def _host(address: str, port: int) -> str:
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"

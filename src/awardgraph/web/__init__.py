@@ -1,0 +1,73 @@
+"""The web app: ``create_app`` owns the catalogue; blueprints serve SPARQL and the pages.
+
+``app.extensions["awardgraph"]`` holds the ``Site``: the catalogue (its store, canned
+queries and stamp) and the time limit its queries run under. Views reach it through
+``site()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from awardgraph.catalogue import Catalogue
+from awardgraph.config import Config
+from awardgraph.querytext import refuse_hazards
+from awardgraph.store import Result, Term
+from awardgraph.timelimit import TimeLimit
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the app serves and the limits it serves it under."""
+
+    catalogue: Catalogue
+    time_limit: TimeLimit
+
+    @property
+    def config(self) -> Config:
+        return self.catalogue.config
+
+    def run(
+        self,
+        text: str,
+        bindings: Mapping[str, Term] | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> Result:
+        """Run a query under the web's rules: read-only, local, time-limited, row-capped."""
+        refuse_hazards(text)
+        store, max_rows = self.catalogue.store, self.config.max_rows or None
+        return self.time_limit(
+            lambda: store.query(
+                text,
+                bindings,
+                max_rows=max_rows,
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+            )
+        )
+
+
+def create_app(config: Config | None = None, catalogue: Catalogue | None = None) -> Flask:
+    """A Flask app serving ``catalogue`` (default: one over ``config``, loaded on first use)."""
+    from awardgraph.web import errors, http, pages, sparql
+
+    if catalogue is None:
+        catalogue = Catalogue(config or Config.load())
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = catalogue.config.max_request_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["awardgraph"] = Site(catalogue, TimeLimit(catalogue.config.query_timeout))
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(pages.bp)
+    http.init_app(app)
+    errors.init_app(app)
+    return app
+
+
+def site() -> Site:
+    found: Site = current_app.extensions["awardgraph"]
+    return found

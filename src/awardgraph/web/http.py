@@ -1,0 +1,122 @@
+"""HTTP details shared by every view: negotiation, conditional requests, CORS and gzip.
+
+Negotiation reads the one format table (``awardgraph.formats``) and Werkzeug's ``Accept``
+parser, which honours q-values and wildcards (RFC 9110, section 12.5.1). Responses carry
+weak ``ETag``s derived from the published data, so a matching conditional GET costs no
+query (section 13.1).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Mapping, Sequence
+from email.utils import formatdate
+
+from flask import Flask, Request, Response, request
+
+from awardgraph.errors import NotAcceptable
+from awardgraph.formats import Format
+
+HTML = "text/html"
+_COMPRESSIBLE = ("text/", "application/")
+_GZIP_MIN_BYTES = 1024
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-SPARQL-MaxRows",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def prefers_html(req: Request, others: Sequence[str]) -> bool:
+    """Whether the client ranks HTML above every other type offered (a browser does)."""
+    accept = req.accept_mimetypes
+    return accept.quality(HTML) > 0 and accept.best_match([*others, HTML]) == HTML
+
+
+def negotiate(table: Mapping[str, Format], wanted: str | None, what: str) -> Format:
+    """The format named by ``wanted`` (a ``format`` parameter), else the best by ``Accept``.
+
+    The table's first format is the default, for a request with no ``Accept`` or ``*/*``.
+    """
+    formats = list(table.values())
+    if wanted:
+        key = wanted.strip().lower()
+        for fmt in formats:
+            short = (a.split("/")[1] for a in fmt.aliases)  # json, xml: what clients send
+            if key in (fmt.name, fmt.media_type, fmt.suffix.lstrip("."), *fmt.aliases, *short):
+                return fmt
+        raise NotAcceptable(
+            f"Format '{wanted}' cannot carry {what}. Choose one of: "
+            f"{', '.join(f.name for f in formats)}."
+        )
+    accept = request.accept_mimetypes
+    if not accept:
+        return formats[0]
+    by_type = {fmt.media_type: fmt for fmt in formats}
+    for fmt in formats:
+        for alias in fmt.aliases:
+            by_type.setdefault(alias, fmt)
+    best = accept.best_match(list(by_type))
+    if best is None:
+        raise NotAcceptable(
+            f"None of the media types accepted ({accept}) can carry {what}. "
+            f"Accept one of: {', '.join(f.media_type for f in formats)}."
+        )
+    return by_type[best]
+
+
+def etag(digest: str, *parts: str) -> str:
+    """A weak entity tag for one representation of the published data."""
+    variant = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+    return f"{digest[:16]}-{variant}"
+
+
+def not_modified(tag: str, modified: float) -> bool:
+    """Whether a GET's validators show the client already holds this representation."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(tag)
+    since = request.if_modified_since
+    return since is not None and int(modified) <= since.timestamp()
+
+
+def cacheable(response: Response, tag: str, modified: float) -> Response:
+    response.set_etag(tag, weak=True)
+    response.headers["Last-Modified"] = formatdate(modified, usegmt=True)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_cors)
+    app.after_request(_gzip)
+
+
+def _cors(response: Response) -> Response:
+    """Let pages on other sites query the catalogue: it is public and read-only."""
+    response.headers.update(_CORS)
+    return response
+
+
+def _gzip(response: Response) -> Response:
+    """Compress text answers of 1 KiB or more for clients that take gzip."""
+    response.vary.add("Accept-Encoding")
+    if request.endpoint == "static" and response.status_code == 200:
+        response.direct_passthrough = False  # read the file, to compress it
+    if (
+        response.direct_passthrough
+        or response.status_code not in (200, 400, 404)
+        or not request.accept_encodings["gzip"]
+        or "Content-Encoding" in response.headers
+        or not (response.mimetype or "").startswith(_COMPRESSIBLE)
+    ):
+        return response
+    body = response.get_data()
+    if len(body) < _GZIP_MIN_BYTES:
+        return response
+    response.set_data(gzip.compress(body, compresslevel=5))
+    response.headers["Content-Encoding"] = "gzip"
+    return response
