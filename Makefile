@@ -1,13 +1,14 @@
 # `make run` builds and validates the catalogue; `make test` is what CI runs.
 VENV := .venv
 BIN := $(VENV)/bin
+CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: run test bench clean
+.PHONY: run test bench bench-endpoint vendor clean
 
 run: $(VENV)/.installed
 	$(BIN)/awardgraph build
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev | $(CHROMEDRIVER)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
@@ -17,6 +18,11 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/engines.py --triples 100000 --shacl-triples 5000 --save bench/out/engines.md
 	$(BIN)/python bench/build.py --sizes 10000 --save bench/out/build.md
+
+# SPARQL endpoints under wrk load, quick (about 5 minutes; installs Debian's wrk if missing).
+bench-endpoint: $(VENV)/.installed-bench
+	$(BIN)/python bench/endpoint.py --sizes bundled,10000 --duration 5 --warmup 1 \
+		--save bench/out/endpoint.md
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -33,6 +39,17 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
+# tests/test_browser.py drives Debian's Chromium through its chromedriver (sudo unless root).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+$(CHROMEDRIVER):
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends chromium chromium-driver
+
+# Re-fetch the pinned, committed CodeMirror files of the query page (needs npm).
+vendor:
+	scripts/vendor.sh
 
 clean:
 	rm -rf $(VENV)
