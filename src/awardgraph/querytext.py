@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from awardgraph.errors import Refused
 
@@ -58,6 +59,7 @@ class QueryText:
         return [i for i in self.iris if i[:5].lower() == "file:"]
 
 
+@lru_cache(maxsize=256)  # the endpoint and the store both look at each query
 def inspect(text: str) -> QueryText:
     """Tokenize ``text`` as written and with codepoint escapes decoded; merge what both say."""
     first = _scan(text)

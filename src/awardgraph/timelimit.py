@@ -1,7 +1,8 @@
 """A time limit for queries: the engine cannot be interrupted, so the caller stops waiting.
 
-Oxigraph releases the GIL while it evaluates, so a query runs in a daemon thread while
-the request thread waits at most ``seconds``; past that, the request gets
+Oxigraph releases the GIL while it evaluates, so a query runs in a daemon thread (one of
+a pool: starting a thread per query would cost more than a small query) while the
+request thread waits at most ``seconds``; past that, the request gets
 ``QueryTimeout`` (503) and the query is *abandoned*: it still runs until it ends. The
 server stops a worker process that holds an abandoned query once the worker's current
 requests are answered, which ends the query (see ``serve.py``).
@@ -9,6 +10,7 @@ requests are answered, which ends the query (see ``serve.py``).
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -41,12 +43,22 @@ class TimeLimit:
         self.seconds = seconds
         self._abandoned: list[_Call[object]] = []
         self._lock = threading.Lock()
+        self._jobs: queue.SimpleQueue[_Call[object]] = queue.SimpleQueue()
+        self._idle = 0  # pool threads waiting for a job that no caller has claimed yet
 
     def __call__(self, call: Callable[[], T]) -> T:
         if not self.seconds:
             return call()
         job = _Call(call)
-        threading.Thread(target=job, name="awardgraph-query", daemon=True).start()
+        with self._lock:
+            claimed = self._idle > 0
+            self._idle -= claimed
+        if claimed:
+            self._jobs.put(job)  # type: ignore[arg-type]
+        else:
+            threading.Thread(
+                target=self._work, args=(job,), name="awardgraph-query", daemon=True
+            ).start()
         if not job.done.wait(self.seconds):
             with self._lock:
                 self._abandoned.append(job)  # type: ignore[arg-type]
@@ -58,6 +70,13 @@ class TimeLimit:
         if job.error is not None:
             raise job.error
         return job.value  # type: ignore[return-value]
+
+    def _work(self, job: _Call[object]) -> None:
+        while True:
+            job()
+            with self._lock:
+                self._idle += 1
+            job = self._jobs.get()
 
     @property
     def abandoned(self) -> int:
