@@ -1,4 +1,4 @@
-# `make run` builds and validates the catalogue; `make test` is what CI runs.
+# `make run` builds, validates and serves the catalogue; `make test` is what CI runs.
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMEDRIVER := /usr/bin/chromedriver
@@ -6,7 +6,7 @@ CHROMEDRIVER := /usr/bin/chromedriver
 .PHONY: run test bench bench-endpoint vendor clean
 
 run: $(VENV)/.installed
-	$(BIN)/awardgraph build
+	$(BIN)/awardgraph serve
 
 test: $(VENV)/.installed-dev | $(CHROMEDRIVER)
 	$(BIN)/ruff check src tests bench
