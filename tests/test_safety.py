@@ -6,6 +6,7 @@ keep a real listener on a local port and check that no request ever reaches it.
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -117,3 +118,12 @@ def test_from_is_seen_only_as_a_keyword() -> None:
     assert inspect("SELECT * FROM <g> WHERE { ?s ?p ?o }").declares_dataset
     assert inspect("SELECT * FROM NAMED <g> WHERE { ?s ?p ?o }").declares_dataset
     assert not inspect('SELECT ?from WHERE { ?from <p:FROM> "FROM" }').declares_dataset
+
+
+def test_json_ld_answers_carry_no_remote_context(client: FlaskClient) -> None:
+    """A client reading our JSON-LD never has to fetch a context from anywhere."""
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 50"
+    response = client.get("/sparql?" + urlencode({"query": query, "format": "jsonld"}))
+    document = json.loads(response.data)
+    nodes = document if isinstance(document, list) else [document]
+    assert nodes and all(not isinstance(n.get("@context"), str | list) for n in nodes)
