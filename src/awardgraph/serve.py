@@ -98,6 +98,7 @@ def serve(
             "when_ready": when_ready,
             "post_request": post_request,
             "graceful_timeout": max(5, int(config.query_timeout) + 5),
+            "limit_request_line": 8190,  # gunicorn's most: a shared query link is a long GET
             "loglevel": "warning",
         },
     ).run()

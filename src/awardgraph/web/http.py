@@ -12,8 +12,11 @@ import gzip
 import hashlib
 from collections.abc import Mapping, Sequence
 from email.utils import formatdate
+from functools import lru_cache
 
 from flask import Flask, Request, Response, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from awardgraph.errors import NotAcceptable
 from awardgraph.formats import Format
@@ -21,19 +24,18 @@ from awardgraph.formats import Format
 HTML = "text/html"
 _COMPRESSIBLE = ("text/", "application/")
 _GZIP_MIN_BYTES = 1024
-_CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-SPARQL-MaxRows",
-    "Access-Control-Max-Age": "86400",
-}
+_CORS = [
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match, If-Modified-Since"),
+    ("Access-Control-Expose-Headers", "ETag, Last-Modified, X-SPARQL-MaxRows"),
+    ("Access-Control-Max-Age", "86400"),
+]
 
 
 def prefers_html(req: Request, others: Sequence[str]) -> bool:
     """Whether the client ranks HTML above every other type offered (a browser does)."""
-    accept = req.accept_mimetypes
-    return accept.quality(HTML) > 0 and accept.best_match([*others, HTML]) == HTML
+    return _best(req.headers.get("Accept", ""), (*others, HTML)) == HTML
 
 
 def negotiate(table: Mapping[str, Format], wanted: str | None, what: str) -> Format:
@@ -41,7 +43,7 @@ def negotiate(table: Mapping[str, Format], wanted: str | None, what: str) -> For
 
     The table's first format is the default, for a request with no ``Accept`` or ``*/*``.
     """
-    formats = list(table.values())
+    formats = tuple(table.values())
     if wanted:
         key = wanted.strip().lower()
         for fmt in formats:
@@ -52,20 +54,32 @@ def negotiate(table: Mapping[str, Format], wanted: str | None, what: str) -> For
             f"Format '{wanted}' cannot carry {what}. Choose one of: "
             f"{', '.join(f.name for f in formats)}."
         )
-    accept = request.accept_mimetypes
-    if not accept:
+    accept = request.headers.get("Accept", "")
+    if not accept.strip():
         return formats[0]
-    by_type = {fmt.media_type: fmt for fmt in formats}
-    for fmt in formats:
-        for alias in fmt.aliases:
-            by_type.setdefault(alias, fmt)
-    best = accept.best_match(list(by_type))
+    by_type = _offers(formats)
+    best = _best(accept, tuple(by_type))
     if best is None:
         raise NotAcceptable(
             f"None of the media types accepted ({accept}) can carry {what}. "
             f"Accept one of: {', '.join(f.media_type for f in formats)}."
         )
     return by_type[best]
+
+
+@lru_cache(maxsize=256)  # clients send the same few Accept headers again and again
+def _best(accept: str, offered: tuple[str, ...]) -> str | None:
+    return parse_accept_header(accept, MIMEAccept).best_match(offered)
+
+
+@lru_cache(maxsize=16)
+def _offers(formats: tuple[Format, ...]) -> dict[str, Format]:
+    """Media types to formats, each format's own type first, then its aliases."""
+    by_type = {fmt.media_type: fmt for fmt in formats}
+    for fmt in formats:
+        for alias in fmt.aliases:
+            by_type.setdefault(alias, fmt)
+    return by_type
 
 
 def etag(digest: str, *parts: str) -> str:
@@ -85,9 +99,13 @@ def not_modified(tag: str, modified: float) -> bool:
 
 
 def cacheable(response: Response, tag: str, modified: float) -> Response:
-    response.set_etag(tag, weak=True)
-    response.headers["Last-Modified"] = formatdate(modified, usegmt=True)
+    response.headers.extend([("ETag", f'W/"{tag}"'), ("Last-Modified", _http_date(modified))])
     return response
+
+
+@lru_cache(maxsize=4)
+def _http_date(seconds: float) -> str:
+    return formatdate(seconds, usegmt=True)
 
 
 def init_app(app: Flask) -> None:
@@ -97,13 +115,14 @@ def init_app(app: Flask) -> None:
 
 def _cors(response: Response) -> Response:
     """Let pages on other sites query the catalogue: it is public and read-only."""
-    response.headers.update(_CORS)
+    response.headers.extend(_CORS)
     return response
 
 
 def _gzip(response: Response) -> Response:
     """Compress text answers of 1 KiB or more for clients that take gzip."""
-    response.vary.add("Accept-Encoding")
+    vary = response.headers.get("Vary")
+    response.headers["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
     if request.endpoint == "static" and response.status_code == 200:
         response.direct_passthrough = False  # read the file, to compress it
     if (

@@ -67,7 +67,7 @@ def endpoint() -> Response | str:
     if result.kind == "graph" and not graph:  # the form was not recognized before running
         fmt = negotiate(GRAPH_FORMATS, op.format, "CONSTRUCT and DESCRIBE results (RDF)")
     response = Response(result.serialize(fmt.name), mimetype=fmt.media_type)
-    response.vary.add("Accept")
+    response.headers["Vary"] = "Accept"
     if result.truncated:
         response.headers["X-SPARQL-MaxRows"] = str(site().config.max_rows)
     if request.method == "GET":
@@ -171,5 +171,5 @@ def service_description() -> Response:
         ox.Triple(graph, ox.NamedNode(VOID + "triples"), ox.Literal(site().catalogue.triples)),
     ]
     response = Response(write_triples(triples, fmt.name), mimetype=fmt.media_type)
-    response.vary.add("Accept")
+    response.headers["Vary"] = "Accept"
     return response
