@@ -194,6 +194,9 @@ def test_default_graph_uri_and_named_graph_uri(client: FlaskClient) -> None:
     named = [BASE + "citation/labor-medals-01", sentence]
     rows = solutions(send(client, "form", graphs, **{"named-graph-uri": named}), "json")
     assert sorted(str(r[0]) for r in rows) == named  # type: ignore[index]
+    # With only named graphs given, the default graph is empty (SPARQL 1.1 Protocol 2.1.4).
+    only_named = send(client, "GET", query, **{"named-graph-uri": named})
+    assert list(solutions(only_named, "json")) == []
 
 
 def test_from_in_the_query_picks_the_dataset(client: FlaskClient) -> None:

@@ -4,8 +4,10 @@ Queries are SPARQL 1.1 (https://www.w3.org/TR/sparql11-query/). The data puts ev
 statement in a named graph per source sentence, so every query's default graph is the
 RDF merge of all graphs. Oxigraph 0.5's ``use_default_graph_as_union`` does not merge: a
 triple stated in two graphs matches twice and COUNTs double (oxigraph/oxigraph#1919). So
-each load also copies its triples into one hidden graph, ``UNION_GRAPH``, that queries
-use as their default graph; GRAPH patterns, exports and counts never see it.
+each load also copies the triples of its named graphs into the store's default graph,
+which then is the merge; queries use it as it is (naming no graphs, which would cost a
+conversion of every graph's name on every query), and exports of the dataset leave the
+copies out.
 Values are bound as RDF terms through ``substitutions`` (SEP-0007), never by editing text.
 """
 
@@ -25,7 +27,7 @@ from typing import Any, BinaryIO, Literal
 import pyoxigraph as ox
 from rdflib import Graph
 
-from awardgraph import querytext, results
+from awardgraph import results
 from awardgraph.config import DEFAULT_BASE_IRI
 from awardgraph.errors import BadQuery, ConfigError, DataSyntaxError, NotFound, UnknownFormat
 from awardgraph.formats import GRAPH_FORMATS, graph_format
@@ -34,7 +36,7 @@ from awardgraph.namespaces import PREFIXES, XSD, Namer
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Value = str | int | float | bool | Decimal | None
 SPARQL_SPEC = "https://www.w3.org/TR/sparql11-query/"
-UNION_GRAPH = ox.NamedNode("urn:x-awardgraph:union")
+DEFAULT_GRAPH = ox.DefaultGraph()
 BASE_IRI_FILE = "awardgraph-base-iri"
 """Beside the database files of an on-disk store: the base IRI it was built with."""
 
@@ -137,7 +139,6 @@ class Store:
     def __init__(self, inner: ox.Store, base_iri: str = DEFAULT_BASE_IRI) -> None:
         self._inner = inner
         self.base_iri = base_iri
-        self._named: list[ox.NamedNode | ox.BlankNode] | None = None
 
     @classmethod
     def memory(cls, base_iri: str = DEFAULT_BASE_IRI) -> Store:
@@ -220,13 +221,8 @@ class Store:
             raise DataSyntaxError(path, error.lineno, _reason(error.msg)) from error
         except OSError as error:
             raise ConfigError(f"Cannot load '{path}': {error}") from error
-        self._inner.extend([*quads, *(_in_graph(q, UNION_GRAPH) for q in quads)])
-        self._named = None
-
-    def _named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
-        if self._named is None:
-            self._named = [g for g in self._inner.named_graphs() if g != UNION_GRAPH]
-        return self._named
+        copies = (_in_graph(q, DEFAULT_GRAPH) for q in quads if q.graph_name != DEFAULT_GRAPH)
+        self._inner.extend([*quads, *copies])
 
     def query(
         self,
@@ -239,7 +235,7 @@ class Store:
     ) -> Result:
         """Run a SPARQL query with ``bindings`` substituted, keeping at most ``max_rows``.
 
-        The default graph is the union of all graphs and every graph can be named, unless
+        The default graph is the merge of all graphs and every graph can be named, unless
         the query picks its own (``FROM``, ``FROM NAMED``) or ``default_graphs`` and
         ``named_graphs`` (the protocol's ``default-graph-uri``, ``named-graph-uri``) do.
         """
@@ -247,11 +243,9 @@ class Store:
         dataset: dict[str, Any] = {}
         if default_graphs or named_graphs:
             dataset = {
-                "default_graph": [_graph_iri(g) for g in default_graphs] or ox.DefaultGraph(),
+                "default_graph": [_graph_iri(g) for g in default_graphs],
                 "named_graphs": [_graph_iri(g) for g in named_graphs],
             }
-        elif not querytext.inspect(text).declares_dataset:
-            dataset = {"default_graph": UNION_GRAPH, "named_graphs": self._named_graphs()}
         namer = Namer(self.base_iri)
         try:
             found = self._inner.query(
@@ -290,8 +284,7 @@ class Store:
         fmt = graph_format(format_name)
         if fmt.quads:
             assert isinstance(fmt.oxigraph, ox.RdfFormat)
-            quads = (q for q in self._inner if q.graph_name != UNION_GRAPH)
-            ox.serialize(quads, out, fmt.oxigraph, prefixes=dict(PREFIXES))
+            ox.serialize(self.quads(), out, fmt.oxigraph, prefixes=dict(PREFIXES))
         elif fmt.name == "jsonld":
             graph = Graph(bind_namespaces="none")
             graph.parse(data=_serialize(self._union(), ox.RdfFormat.N_TRIPLES), format="nt")
@@ -301,18 +294,27 @@ class Store:
             out.write(_serialize(self._union(), fmt.oxigraph))
 
     def _union(self) -> Iterator[ox.Triple]:
-        return (q.triple for q in self._inner.quads_for_pattern(None, None, None, UNION_GRAPH))
+        return (q.triple for q in self._inner.quads_for_pattern(None, None, None, DEFAULT_GRAPH))
 
     def count_triples(self) -> int:
         """Distinct triples over all graphs (the size of their RDF merge)."""
         return sum(1 for _ in self._union())
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Every quad as loaded, named graphs kept."""
-        return (q for q in self._inner if q.graph_name != UNION_GRAPH)
+        """Every quad as loaded, named graphs kept; the default graph without the copies.
+
+        A triple that a data file puts in its default graph and also in a named graph is
+        given in the named graph only: the dataset says the same.
+        """
+        for quad in self._inner:
+            if quad.graph_name == DEFAULT_GRAPH:
+                stated = self._inner.quads_for_pattern(quad.subject, quad.predicate, quad.object)
+                if any(q.graph_name != DEFAULT_GRAPH for q in stated):
+                    continue
+            yield quad
 
     def __len__(self) -> int:
-        return len(self._inner) - self.count_triples()
+        return sum(1 for _ in self.quads())
 
 
 def syntax_error(path: Path, base_iri: str | None = None) -> DataSyntaxError | None:
@@ -367,7 +369,7 @@ def _graph_iri(value: str) -> ox.NamedNode:
         raise BadQuery(f"Graph '{value}' is not an absolute IRI: {error}.") from error
 
 
-def _in_graph(quad: ox.Quad, graph: ox.NamedNode) -> ox.Quad:
+def _in_graph(quad: ox.Quad, graph: ox.NamedNode | ox.DefaultGraph) -> ox.Quad:
     return ox.Quad(quad.subject, quad.predicate, quad.object, graph)
 
 
