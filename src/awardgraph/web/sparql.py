@@ -77,10 +77,11 @@ def endpoint() -> Response | str:
 
 def read_operation() -> Operation:
     """Read the query, the dataset and the format from a GET or a POST, or say what is wrong."""
-    params: MultiDict[str, str] = MultiDict(request.args)
+    params: MultiDict[str, str] = request.args
     body_query = None
     if request.method == "POST":
         if request.mimetype == _FORM:
+            params = MultiDict(params)
             params.update(request.form)
         elif request.mimetype == _QUERY:
             try:
