@@ -261,3 +261,25 @@ def test_a_store_is_opened_with_the_base_iri_it_was_built_with(tmp_path: Path) -
         f"relative IRIs live under the former. Pass --base-iri {other} (or set "
         "AWARDGRAPH_BASE_IRI), or build the store again."
     )
+
+
+@pytest.mark.parametrize("name", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("max_rows", [None, 1, 2, 100])
+def test_answer_writes_what_query_reads(store: Store, name: str, max_rows: int | None) -> None:
+    """The web's fast path (Oxigraph's writers, capped while reading) matches ``query``."""
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    body, truncated = store.answer(text, name, max_rows=max_rows)
+    expected = store.query(text, max_rows=max_rows)
+    assert truncated == expected.truncated == (max_rows is not None and max_rows < TRIPLES)
+    assert body == expected.serialize(name)
+
+
+def test_answer_caps_triples_and_refuses_the_wrong_kind(store: Store) -> None:
+    body, truncated = store.answer("CONSTRUCT WHERE { ?s ?p ?o }", "ntriples", max_rows=3)
+    assert truncated and len(body.splitlines()) == 3
+    with pytest.raises(UnknownFormat, match="not RDF"):
+        store.answer("ASK {}", "turtle")
+    with pytest.raises(UnknownFormat, match="are RDF"):
+        store.answer("DESCRIBE <x:y>", "csv")
+    with pytest.raises(BadQuery, match="line 1, column"):
+        store.answer("SELECT ?x WHERE {", "json")

@@ -167,7 +167,7 @@ def test_unknown_query_and_format(client: FlaskClient) -> None:
     assert client.get("/queries/describe.png").status_code == 404
     wrong = client.get("/queries/describe.ttl")
     assert wrong.status_code == 406
-    assert "'.ttl' cannot carry" in wrong.get_json()["error"]["message"]
+    assert "cannot answer in '.ttl'" in wrong.get_json()["error"]["message"]
 
 
 def test_every_canned_query_has_a_page_with_rows(client: FlaskClient) -> None:

@@ -16,8 +16,9 @@ from awardgraph.config import Config
 from awardgraph.errors import ConfigError
 from awardgraph.formats import graph_format
 from awardgraph.queries import NamedQuery, load_queries, resolve
+from awardgraph.results import Result
 from awardgraph.stats import Stats, stats
-from awardgraph.store import Result, Store
+from awardgraph.store import Store
 
 
 class Catalogue:

@@ -25,7 +25,8 @@ from urllib.parse import urljoin
 
 from awardgraph.errors import BadQuery, NotFound
 from awardgraph.namespaces import PREFIXES, XSD
-from awardgraph.store import Term, iri, literal
+from awardgraph.results import Term
+from awardgraph.store import iri, literal
 
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
 _TZ = r"(Z|[+-]\d{2}:\d{2})?"

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from awardgraph.queries import NamedQuery, load_queries
-from awardgraph.store import Result, Store
+from awardgraph.results import Result
+from awardgraph.store import Store
 
 STATS_DIR = Path(__file__).parent / "stats"
 

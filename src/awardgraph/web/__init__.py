@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from awardgraph.catalogue import Catalogue
 from awardgraph.config import Config
 from awardgraph.querytext import refuse_hazards
-from awardgraph.store import Result, Term
+from awardgraph.results import Result, Term
 from awardgraph.timelimit import TimeLimit
 
 
@@ -30,19 +30,29 @@ class Site:
     def config(self) -> Config:
         return self.catalogue.config
 
-    def run(
+    def run(self, text: str, bindings: Mapping[str, Term] | None = None) -> Result:
+        """Run a query under the web's rules (read-only, local, time-limited, row-capped),
+        for a page to show its rows."""
+        refuse_hazards(text)
+        store, max_rows = self.catalogue.store, self.config.max_rows or None
+        return self.time_limit(lambda: store.query(text, bindings, max_rows=max_rows))
+
+    def answer(
         self,
         text: str,
+        format_name: str,
         bindings: Mapping[str, Term] | None = None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
-    ) -> Result:
-        """Run a query under the web's rules: read-only, local, time-limited, row-capped."""
+    ) -> tuple[bytes, bool]:
+        """Run a query under the web's rules and write the answer in ``format_name``;
+        also say whether rows were cut."""
         refuse_hazards(text)
         store, max_rows = self.catalogue.store, self.config.max_rows or None
         return self.time_limit(
-            lambda: store.query(
+            lambda: store.answer(
                 text,
+                format_name,
                 bindings,
                 max_rows=max_rows,
                 default_graphs=default_graphs,

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from awardgraph.errors import BadQuery, NotAcceptable, NotFound, UnknownFormat
 from awardgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, graph_format, result_format
 from awardgraph.queries import NamedQuery
-from awardgraph.store import Result, Term
+from awardgraph.results import Result, Term
 from awardgraph.web import site
 from awardgraph.web.http import cacheable, etag, not_modified
 
@@ -90,12 +90,13 @@ def canned_api(name: str, suffix: str) -> Response:
     tag = etag(stamp.digest, fmt.media_type, request.full_path)
     if not_modified(tag, stamp.modified):
         return cacheable(Response(status=304), tag, stamp.modified)
-    result = _run(query, values)
-    if (result.kind == "graph") != (fmt.name in GRAPH_FORMATS):
-        kind = "RDF (.ttl, .jsonld, .nt, .rdf)" if result.kind == "graph" else "results"
-        raise NotAcceptable(f"Query '{name}' answers {kind}; '.{suffix}' cannot carry that.")
-    response = Response(result.serialize(fmt.name), mimetype=fmt.media_type)
-    if result.truncated:
+    bindings = query.bindings(values, site().config.base_iri)
+    try:
+        body, truncated = site().answer(query.text, fmt.name, bindings)
+    except UnknownFormat as failure:
+        raise NotAcceptable(f"Query '{name}' cannot answer in '.{suffix}': {failure}") from None
+    response = Response(body, mimetype=fmt.media_type)
+    if truncated:
         response.headers["X-SPARQL-MaxRows"] = str(site().config.max_rows)
     return cacheable(response, tag, stamp.modified)
 

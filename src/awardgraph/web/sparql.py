@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from awardgraph.errors import BadQuery, NotAcceptable, Refused, UnsupportedMediaType
 from awardgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from awardgraph.namespaces import PREFIXES
-from awardgraph.querytext import refuse_hazards
+from awardgraph.querytext import inspect
 from awardgraph.results import write_triples
 from awardgraph.web import site
 from awardgraph.web.http import cacheable, etag, negotiate, not_modified, prefers_html
@@ -51,7 +51,7 @@ def endpoint() -> Response | str:
         return query_page(None) if browser else service_description()
     if browser and request.method == "GET" and op.format is None:
         return query_page(op.query)
-    found = refuse_hazards(op.query)
+    found = inspect(op.query)
     graph = found.form in ("construct", "describe")
     what = "CONSTRUCT and DESCRIBE results (RDF)" if graph else "SELECT and ASK results"
     try:
@@ -63,12 +63,10 @@ def endpoint() -> Response | str:
     tag = etag(stamp.digest, fmt.media_type, request.full_path)
     if not_modified(tag, stamp.modified):
         return cacheable(Response(status=304), tag, stamp.modified)
-    result = site().run(op.query, None, op.default_graphs, op.named_graphs)
-    if result.kind == "graph" and not graph:  # the form was not recognized before running
-        fmt = negotiate(GRAPH_FORMATS, op.format, "CONSTRUCT and DESCRIBE results (RDF)")
-    response = Response(result.serialize(fmt.name), mimetype=fmt.media_type)
+    body, truncated = site().answer(op.query, fmt.name, None, op.default_graphs, op.named_graphs)
+    response = Response(body, mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
-    if result.truncated:
+    if truncated:
         response.headers["X-SPARQL-MaxRows"] = str(site().config.max_rows)
     if request.method == "GET":
         cacheable(response, tag, stamp.modified)
