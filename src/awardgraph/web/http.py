@@ -26,9 +26,11 @@ _COMPRESSIBLE = ("text/", "application/")
 _GZIP_MIN_BYTES = 1024
 _CORS = [
     ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", "ETag, Last-Modified, X-SPARQL-MaxRows"),
+]
+_PREFLIGHT = [
     ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
     ("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match, If-Modified-Since"),
-    ("Access-Control-Expose-Headers", "ETag, Last-Modified, X-SPARQL-MaxRows"),
     ("Access-Control-Max-Age", "86400"),
 ]
 
@@ -90,7 +92,10 @@ def etag(digest: str, *parts: str) -> str:
 
 def not_modified(tag: str, modified: float) -> bool:
     """Whether a GET's validators show the client already holds this representation."""
-    if request.method not in ("GET", "HEAD"):
+    environ = request.environ
+    if request.method not in ("GET", "HEAD") or not (
+        "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
+    ):
         return False
     if request.if_none_match:
         return request.if_none_match.contains_weak(tag)
@@ -116,6 +121,8 @@ def init_app(app: Flask) -> None:
 def _cors(response: Response) -> Response:
     """Let pages on other sites query the catalogue: it is public and read-only."""
     response.headers.extend(_CORS)
+    if request.method == "OPTIONS":
+        response.headers.extend(_PREFLIGHT)
     return response
 
 
@@ -123,6 +130,8 @@ def _gzip(response: Response) -> Response:
     """Compress text answers of 1 KiB or more for clients that take gzip."""
     vary = response.headers.get("Vary")
     response.headers["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
+    if "gzip" not in request.headers.get("Accept-Encoding", ""):
+        return response
     if request.endpoint == "static" and response.status_code == 200:
         response.direct_passthrough = False  # read the file, to compress it
     if (
