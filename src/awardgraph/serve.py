@@ -10,6 +10,7 @@ current requests are answered, which ends the query (see ``timelimit.py``).
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from typing import Any
@@ -87,6 +88,8 @@ def serve(
             worker.log.warning("A query ran past the time limit; replacing this worker.")
             worker.alive = False
 
+    gc.collect()  # what the build left, before the workers inherit it by fork
+    gc.freeze()  # and keep the collector from touching (and copying) the shared pages
     Server(
         app,
         {
