@@ -114,12 +114,6 @@ def test_tokens_not_text(query: str, form: str | None, service: bool) -> None:
     assert (found.form, found.federated) == (form, service)
 
 
-def test_from_is_seen_only_as_a_keyword() -> None:
-    assert inspect("SELECT * FROM <g> WHERE { ?s ?p ?o }").declares_dataset
-    assert inspect("SELECT * FROM NAMED <g> WHERE { ?s ?p ?o }").declares_dataset
-    assert not inspect('SELECT ?from WHERE { ?from <p:FROM> "FROM" }').declares_dataset
-
-
 def test_json_ld_answers_carry_no_remote_context(client: FlaskClient) -> None:
     """A client reading our JSON-LD never has to fetch a context from anywhere."""
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 50"

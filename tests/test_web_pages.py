@@ -5,13 +5,18 @@ from __future__ import annotations
 import csv
 import html
 import io
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
+from awardgraph.build import Publication
+from awardgraph.catalogue import Catalogue
+from awardgraph.config import Config
 from awardgraph.queries import load_queries
+from awardgraph.web import create_app
 
 from .support import BASE, ROOT
 
@@ -182,21 +187,15 @@ def test_home_leads_to_the_query_page(client: FlaskClient) -> None:
     assert response.headers["Location"] == "/sparql"
 
 
-def test_markup_in_values_is_escaped(tmp_path: Path, make_app: object) -> None:
+def test_markup_in_values_is_escaped(tmp_path: Path, publication: Publication) -> None:
     """A literal holding markup renders as text on a canned page."""
-    from awardgraph.web import create_app
-
-    from .conftest import Catalogue, Config, replace  # type: ignore[attr-defined]
-
     queries = tmp_path / "queries"
     queries.mkdir()
     (queries / "hostile.rq").write_text(
         '# title: Hostile <b>title</b>\nSELECT ?x WHERE { BIND("<script>alert(1)</script>" AS ?x) }'
     )
-    publication = make_app().extensions["awardgraph"].catalogue  # type: ignore[operator]
     config = replace(Config.load(root=ROOT), queries_dir=queries)
-    catalogue = Catalogue(config, None)
-    catalogue.store, catalogue.stamp = publication.store, publication.stamp
+    catalogue = Catalogue(config, publication)
     text = create_app(catalogue=catalogue).test_client().get("/queries/hostile").get_data(True)
     assert "<script>alert" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "<b>title</b>" not in text and "Hostile &lt;b&gt;title&lt;/b&gt;" in text

@@ -332,6 +332,17 @@ def test_gzip_for_clients_that_take_it(client: FlaskClient) -> None:
     assert "Content-Encoding" not in send(client, "GET", query).headers
 
 
+def test_static_files_are_gzipped_too(client: FlaskClient) -> None:
+    """The vendored editor is 400 KB; a browser that takes gzip gets it compressed."""
+    path = "/static/vendor/codemirror/lib/codemirror.js"
+    with client.get(path) as response:
+        plain = response.data
+    with client.get(path, headers={"Accept-Encoding": "gzip"}) as packed:
+        assert packed.headers["Content-Encoding"] == "gzip"
+        assert len(packed.data) < len(plain) / 2
+        assert gzip.decompress(packed.data) == plain
+
+
 def test_cors(client: FlaskClient) -> None:
     assert send(client, "GET", ASK).headers["Access-Control-Allow-Origin"] == "*"
     preflight = client.options(

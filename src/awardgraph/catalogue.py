@@ -27,25 +27,25 @@ class Catalogue:
     def __init__(self, config: Config, publication: Publication | None = None) -> None:
         """Use ``publication`` (a build already made) when given."""
         self.config = config
-        if publication is not None:
-            self.store = publication.store
-            self.stamp = publication.stamp
+        self._publication = publication
 
     @cached_property
     def store(self) -> Store:
-        if self.config.store_path is not None:
+        if self._publication is None and self.config.store_path is not None:
             return Store.open(self.config.store_path, self.config.base_iri)
-        publication = build(self.config)
-        self.stamp = publication.stamp
-        return publication.store
+        return self._built().store
 
     @cached_property
     def stamp(self) -> Stamp:
         """What identifies the published data, for HTTP caches."""
-        if self.config.store_path is not None:
+        if self._publication is None and self.config.store_path is not None:
             return Stamp.read(self.config.store_path)
-        _ = self.store  # builds, and sets the stamp
-        return self.stamp
+        return self._built().stamp
+
+    def _built(self) -> Publication:
+        if self._publication is None:
+            self._publication = build(self.config)
+        return self._publication
 
     @cached_property
     def queries(self) -> dict[str, NamedQuery]:

@@ -110,7 +110,6 @@ class QueryTimeout(AwardgraphError):
     """A query ran longer than the ``query_timeout`` setting and was abandoned."""
 
     status = 503
-    exit_code = 2
 
 
 class NotFound(AwardgraphError):

@@ -47,11 +47,6 @@ class QueryText:
     iris: tuple[str, ...]
 
     @property
-    def declares_dataset(self) -> bool:
-        """``FROM`` or ``FROM NAMED``: the query picks its own default and named graphs."""
-        return "FROM" in self.keywords
-
-    @property
     def federated(self) -> bool:
         return "SERVICE" in self.keywords
 

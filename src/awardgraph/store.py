@@ -18,7 +18,7 @@ import gc
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -236,11 +236,11 @@ class Store:
             ox.serialize(self.quads(), out, fmt.oxigraph, prefixes=dict(PREFIXES))
         elif fmt.name == "jsonld":
             graph = Graph(bind_namespaces="none")
-            graph.parse(data=_serialize(self._union(), ox.RdfFormat.N_TRIPLES), format="nt")
+            graph.parse(data=write_triples(self._union(), "ntriples"), format="nt")
             text = graph.serialize(format="json-ld", context=dict(context or {}), auto_compact=True)
             out.write(text.encode())
         else:
-            out.write(_serialize(self._union(), fmt.oxigraph))
+            out.write(write_triples(self._union(), fmt.name))
 
     def _union(self) -> Iterator[ox.Triple]:
         return (q.triple for q in self._inner.quads_for_pattern(None, None, None, DEFAULT_GRAPH))
@@ -304,11 +304,6 @@ def _parse_error(text: str, message: str) -> str:
     if len(reason) > 160:
         reason = reason[:160].rsplit(",", 1)[0] + ", …"
     return f"{where}: {reason}. SPARQL 1.1 grammar: {SPARQL_SPEC}#grammar"
-
-
-def _serialize(triples: Iterable[ox.Triple], fmt: object) -> bytes:
-    assert isinstance(fmt, ox.RdfFormat)
-    return ox.serialize(triples, format=fmt, prefixes=dict(PREFIXES)) or b""
 
 
 T = TypeVar("T")
