@@ -181,12 +181,6 @@ def test_every_canned_query_has_a_page_with_rows(client: FlaskClient) -> None:
         assert page.cells and all(page.cells[1:]), name
 
 
-def test_home_leads_to_the_query_page(client: FlaskClient) -> None:
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/sparql"
-
-
 def test_markup_in_values_is_escaped(tmp_path: Path, publication: Publication) -> None:
     """A literal holding markup renders as text on a canned page."""
     queries = tmp_path / "queries"

@@ -63,7 +63,7 @@ class Site:
 
 def create_app(config: Config | None = None, catalogue: Catalogue | None = None) -> Flask:
     """A Flask app serving ``catalogue`` (default: one over ``config``, loaded on first use)."""
-    from awardgraph.web import errors, http, pages, sparql
+    from awardgraph.web import browse, dataset, entities, errors, http, pages, sparql
 
     if catalogue is None:
         catalogue = Catalogue(config or Config.load())
@@ -73,6 +73,9 @@ def create_app(config: Config | None = None, catalogue: Catalogue | None = None)
     app.extensions["awardgraph"] = Site(catalogue, TimeLimit(catalogue.config.query_timeout))
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(dataset.bp)
+    app.register_blueprint(entities.bp)  # last: its catch-all path yields to the others
     http.init_app(app)
     errors.init_app(app)
     return app

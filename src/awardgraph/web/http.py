@@ -20,6 +20,7 @@ from werkzeug.http import parse_accept_header
 
 from awardgraph.errors import NotAcceptable
 from awardgraph.formats import Format
+from awardgraph.web.links import LANGUAGES
 
 HTML = "text/html"
 _COMPRESSIBLE = ("text/", "application/")
@@ -33,6 +34,15 @@ _PREFLIGHT = [
     ("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match, If-Modified-Since"),
     ("Access-Control-Max-Age", "86400"),
 ]
+
+
+def page_language() -> str:
+    """The language a page shows labels in: ``?lang=`` if given, else ``Accept-Language``."""
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    best = request.accept_languages.best_match(LANGUAGES)
+    return best or LANGUAGES[0]
 
 
 def prefers_html(req: Request, others: Sequence[str]) -> bool:

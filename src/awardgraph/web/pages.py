@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
-from werkzeug.wrappers import Response as BaseResponse
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from awardgraph.errors import BadQuery, NotAcceptable, NotFound, UnknownFormat
 from awardgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, graph_format, result_format
@@ -36,11 +35,6 @@ class Cell:
     title: str
     href: str | None = None
     note: str = ""
-
-
-@bp.route("/")
-def home() -> BaseResponse:
-    return redirect(url_for("sparql.endpoint"))
 
 
 @bp.route("/queries")

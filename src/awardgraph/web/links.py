@@ -1,0 +1,131 @@
+"""Where each resource lives on this site, and what a page calls it.
+
+An IRI under the configured base (``https://awardgraph.example/award/x``) is served at
+the same path on this site (``/award/x``), whatever host the site runs on; any other IRI
+is linked as it is. Labels come from one query per page (``queries/labels.rq``) over all
+the IRIs the page shows, in the page's language, with the other language kept to show.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import pyoxigraph as ox
+
+from awardgraph.namespaces import Namer
+from awardgraph.queries import NamedQuery, load_queries
+from awardgraph.store import Store
+
+LANGUAGES = ("en", "ru")
+"""The languages a page can be shown in; the first is the default."""
+QUERIES_DIR = Path(__file__).parent / "queries"
+
+
+@cache
+def page_queries() -> Mapping[str, NamedQuery]:
+    """The SPARQL the pages run (``web/queries/*.rq``), read once."""
+    return load_queries(QUERIES_DIR)
+
+
+def path_of(iri: str, base_iri: str) -> str | None:
+    """The site path serving ``iri`` (``/award/x``), or None when it is not under the base.
+
+    Characters outside ASCII are percent-encoded as UTF-8 (RFC 3987, section 3.1).
+    """
+    if not iri.startswith(base_iri) or len(iri) == len(base_iri):
+        return None
+    return "/" + quote(iri[len(base_iri) :], safe="/:@!$&'()*+,;=-._~#")
+
+
+def iri_of(path: str, base_iri: str) -> str:
+    """The IRI a site path names: the inverse of ``path_of`` (``path`` may be decoded)."""
+    return base_iri + unquote(path.lstrip("/"))
+
+
+def href(iri: str, base_iri: str) -> str:
+    """Where a link to ``iri`` goes: its page here, or the IRI itself elsewhere."""
+    return path_of(iri, base_iri) or iri
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a page calls a resource: a name in the page's language where there is one."""
+
+    iri: str
+    text: str
+    language: str = ""
+    """The text's language tag; empty for an IRI's short form."""
+    others: tuple[tuple[str, str], ...] = ()
+    """Names in other languages (and alternative names): (text, language) pairs."""
+    types: tuple[str, ...] = ()
+    named: bool = True
+    """False when no label was found and ``text`` is the IRI's short form."""
+
+
+@dataclass
+class _Found:
+    labels: list[tuple[str, str]] = field(default_factory=list)
+    alts: list[tuple[str, str]] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+
+
+def labels(
+    store: Store, iris: Iterable[str], language: str = LANGUAGES[0], namer: Namer | None = None
+) -> dict[str, Label]:
+    """Labels and types of ``iris`` in one query, preferring ``language``.
+
+    Every IRI asked for gets a ``Label``; one with no label in the data is called by its
+    short form (``ag:Award``, ``<award/x>``).
+    """
+    wanted = sorted(set(iris))
+    namer = namer or Namer(store.base_iri)
+    if not wanted:
+        return {}
+    values = " ".join(str(ox.NamedNode(i)) for i in wanted)
+    text = f"{page_queries()['labels'].text}\nVALUES ?item {{ {values} }}"
+    found: dict[str, _Found] = defaultdict(_Found)
+    for item, kind, value in store.query(text).terms:
+        assert isinstance(item, ox.NamedNode)
+        entry = found[item.value]
+        if kind is not None and kind.value == "type":
+            entry.types.append(value.value)
+        elif isinstance(value, ox.Literal):
+            pair = (value.value, value.language or "")
+            is_label = kind is not None and kind.value == "label"
+            (entry.labels if is_label else entry.alts).append(pair)
+    return {i: _label(i, found.get(i), language, namer) for i in wanted}
+
+
+def _label(iri: str, found: _Found | None, language: str, namer: Namer) -> Label:
+    if found is None or not (found.labels or found.alts):
+        types = tuple(sorted(found.types)) if found else ()
+        return Label(iri, _short(iri, namer), types=types, named=False)
+    names = found.labels or found.alts
+    best = min(names, key=lambda pair: (_rank(pair[1], language), pair[0]))
+    others = [p for p in dict.fromkeys([*found.labels, *found.alts]) if p != best]
+    return Label(iri, best[0], best[1], tuple(others), tuple(sorted(found.types)))
+
+
+def _rank(tag: str, language: str) -> int:
+    """Prefer the page's language, then no tag, then English, then anything."""
+    primary = tag.split("-")[0].lower()
+    return 0 if primary == language else 1 if not tag else 2 if primary == "en" else 3
+
+
+def _short(iri: str, namer: Namer) -> str:
+    short = namer.iri(iri)
+    return short[1:-1] if short.startswith("<") else short
+
+
+def sort_key(label: Label) -> tuple[str, str]:
+    return (label.text.casefold(), label.iri)
+
+
+def ordered(found: Mapping[str, Label], iris: Sequence[str]) -> list[Label]:
+    """The labels of ``iris`` sorted by name, as lists on pages show them."""
+    return sorted((found[i] for i in iris), key=sort_key)
