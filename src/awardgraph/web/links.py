@@ -90,14 +90,13 @@ def labels(
     text = f"{page_queries()['labels'].text}\nVALUES ?item {{ {values} }}"
     found: dict[str, _Found] = defaultdict(_Found)
     for item, kind, value in store.query(text).terms:
-        assert isinstance(item, ox.NamedNode)
+        assert isinstance(item, ox.NamedNode) and isinstance(kind, ox.Literal)
         entry = found[item.value]
-        if kind is not None and kind.value == "type":
+        if isinstance(value, ox.NamedNode) and kind.value == "type":
             entry.types.append(value.value)
         elif isinstance(value, ox.Literal):
             pair = (value.value, value.language or "")
-            is_label = kind is not None and kind.value == "label"
-            (entry.labels if is_label else entry.alts).append(pair)
+            (entry.labels if kind.value == "label" else entry.alts).append(pair)
     return {i: _label(i, found.get(i), language, namer) for i in wanted}
 
 
