@@ -65,6 +65,13 @@ class Label:
     types: tuple[str, ...] = ()
     named: bool = True
     """False when no label was found and ``text`` is the IRI's short form."""
+    inverse: str = ""
+    """For a property: how a page titles the resources linking by it (ag:inverseLabel)."""
+    quote: tuple[str, str] | None = None
+    """For a citation: the sentence and its language."""
+    source: str = ""
+    """For a citation: the IRI of its source page, and that page's label below."""
+    source_label: str = ""
 
 
 @dataclass
@@ -72,6 +79,7 @@ class _Found:
     labels: list[tuple[str, str]] = field(default_factory=list)
     alts: list[tuple[str, str]] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
+    extra: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
 
 
 def labels(
@@ -94,20 +102,40 @@ def labels(
         entry = found[item.value]
         if isinstance(value, ox.NamedNode) and kind.value == "type":
             entry.types.append(value.value)
+        elif isinstance(value, ox.NamedNode):
+            entry.extra[kind.value].append((value.value, ""))
         elif isinstance(value, ox.Literal):
             pair = (value.value, value.language or "")
-            (entry.labels if kind.value == "label" else entry.alts).append(pair)
+            {"label": entry.labels, "alt": entry.alts}.get(
+                kind.value, entry.extra[kind.value]
+            ).append(pair)
     return {i: _label(i, found.get(i), language, namer) for i in wanted}
 
 
 def _label(iri: str, found: _Found | None, language: str, namer: Namer) -> Label:
-    if found is None or not (found.labels or found.alts):
-        types = tuple(sorted(found.types)) if found else ()
-        return Label(iri, _short(iri, namer), types=types, named=False)
+    if found is None:
+        return Label(iri, _short(iri, namer), named=False)
     names = found.labels or found.alts
-    best = min(names, key=lambda pair: (_rank(pair[1], language), pair[0]))
+    best = _best(names, language) if names else (_short(iri, namer), "")
     others = [p for p in dict.fromkeys([*found.labels, *found.alts]) if p != best]
-    return Label(iri, best[0], best[1], tuple(others), tuple(sorted(found.types)))
+    quotes = found.extra["quote"]
+    return Label(
+        iri,
+        best[0],
+        best[1],
+        tuple(others),
+        tuple(sorted(found.types)),
+        named=bool(names),
+        inverse=_best(found.extra["inverse"], language)[0],
+        quote=_best(quotes, language) if quotes else None,
+        source=_best(found.extra["source"], language)[0],
+        source_label=_best(found.extra["source-label"], language)[0],
+    )
+
+
+def _best(pairs: Sequence[tuple[str, str]], language: str) -> tuple[str, str]:
+    """The (text, language) pair to show on a page in ``language``; ("", "") if none."""
+    return min(pairs, key=lambda pair: (_rank(pair[1], language), pair[0]), default=("", ""))
 
 
 def _rank(tag: str, language: str) -> int:
