@@ -47,7 +47,8 @@ $(CHROMEDRIVER):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q --no-install-recommends chromium chromium-driver
 
-# Re-fetch the pinned, committed CodeMirror files of the query page (needs npm).
+# Re-fetch the pinned, committed CodeMirror (query page) and axe-core (browser tests) files
+# from npm, each checked against its pinned sha512 (needs npm).
 vendor:
 	scripts/vendor.sh
 
