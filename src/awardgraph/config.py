@@ -12,10 +12,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
 
 from awardgraph.errors import ConfigError
 
 DEFAULT_BASE_IRI = "https://awardgraph.example/"
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 ENV_PREFIX = "AWARDGRAPH_"
 DATA_SUFFIXES = (".trig", ".ttl")
 
@@ -72,12 +74,22 @@ class Config:
     """Rows (or triples) a web query returns at most; more are cut, and the answer says so."""
     max_request_bytes: int = 1_000_000
     """The largest request body the web app reads (a query sent by POST)."""
+    dumps_dir: Path | None = None
+    """Where the whole-dataset dumps are written (default: beside the store, or a
+    directory under the system's temporary directory named by the data's digest)."""
+    license: str = DEFAULT_LICENSE
+    """The licence the publisher grants on the dataset, as an IRI (no source states one)."""
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             raise ConfigError(
                 f"Base IRI '{self.base_iri}' must end in '/' or '#' so that relative IRIs "
                 f"such as <award/x> resolve under it. Set {ENV_PREFIX}BASE_IRI."
+            )
+        if not urlsplit(self.license).scheme or " " in self.license:
+            raise ConfigError(
+                f"Licence '{self.license}' must be an absolute IRI, such as "
+                f"{DEFAULT_LICENSE}. Set {ENV_PREFIX}LICENSE."
             )
 
     @classmethod
@@ -97,10 +109,13 @@ class Config:
         root = Path(pick("root") or Path(__file__).resolve().parents[2]).resolve()
         paths = {name: root / Path(pick(name) or default) for name, (default, _) in _PATHS.items()}
         store = pick("store_path")
+        dumps = pick("dumps_dir")
         return cls(
             root=root,
             base_iri=str(pick("base_iri") or DEFAULT_BASE_IRI),
             store_path=None if store is None else root / Path(store),
+            dumps_dir=None if dumps is None else root / Path(dumps),
+            license=str(pick("license") or DEFAULT_LICENSE),
             query_timeout=_number("query_timeout", pick("query_timeout"), cls.query_timeout),
             max_rows=_number("max_rows", pick("max_rows"), cls.max_rows),
             max_request_bytes=_number(
