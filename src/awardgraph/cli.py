@@ -194,6 +194,39 @@ def export_command(config: Config, format_name: str | None, output: Path | None)
             catalogue.export(name, out)
 
 
+@cli.command("dump")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write [env AWARDGRAPH_DUMPS_DIR; default: beside --store, "
+    "else under the temporary directory].",
+)
+@click.option("--force", is_flag=True, help="Write the files even if they are up to date.")
+@with_config
+def dump_command(config: Config, out: Path | None, force: bool) -> None:
+    """Write the whole dataset in every RDF format, each also gzipped, with
+    manifest.json and SHA256SUMS (what `serve` offers at /dumps).
+
+    Nothing is rewritten when the directory already holds this data's dumps.
+
+    \b
+    Examples:
+      awardgraph dump --out dumps
+      awardgraph dump --store .awardgraph/store
+      cd dumps && sha256sum --check SHA256SUMS
+    """
+    from awardgraph.dumps import ensure
+
+    found = ensure(Catalogue(config), out and out.resolve(), force)
+    manifest = found.manifest
+    state = "written to" if found.written else "up to date in"
+    click.echo(f"Dumps of {manifest.triples} triples {state} {found.directory}:")
+    width = max(len(f.name) for f in manifest.files)
+    for f in manifest.files:
+        click.echo(f"  {f.name:<{width}}  {f.bytes:>12,} bytes  sha256 {f.sha256}")
+
+
 @cli.command("stats")
 @with_config
 def stats_command(config: Config) -> None:
