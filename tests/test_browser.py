@@ -1,42 +1,25 @@
 """The SPARQL query page in headless Chromium, against a real ``awardgraph serve``.
 
-Debian's ``chromium`` and ``chromium-driver`` are named explicitly, so Selenium Manager never
-downloads a browser or a driver; ``make test`` installs them. Without them these tests are
-skipped, except in CI (``CI=true``), where they fail.
+tests/browser.py starts the browser: these tests are skipped without it, except in CI.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
+from .browser import browser_log, chromium
 from .server import running_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--window-size=1280,900",
-]
 LABELS = """PREFIX ag: <https://awardgraph.example/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
@@ -53,24 +36,8 @@ WAIT_SECONDS = 15
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
-    if missing:
-        reason = (
-            f"{' and '.join(missing)} not found: install Debian's chromium and chromium-driver "
-            "(make test does)"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"]:
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium")) as browser:
         yield browser
-    finally:
-        browser.quit()
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +62,7 @@ def outcome(driver: webdriver.Chrome) -> WebElement:
     found: list[WebElement] = WebDriverWait(driver, WAIT_SECONDS).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "table.results, #error:not([hidden])")
     )
-    logs: list[dict[str, str]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
+    logs = browser_log(driver)
     assert not [entry["message"] for entry in logs if entry["source"] == "javascript"]
     return found[0]
 
