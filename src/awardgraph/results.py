@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any, Literal, cast
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from awardgraph.errors import UnknownFormat
 from awardgraph.formats import GRAPH_FORMATS, graph_format, result_format
@@ -139,6 +140,13 @@ def write_triples(triples: Iterable[ox.Triple], format_name: str) -> bytes:
         quads = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         return ox.serialize(quads, format=fmt.oxigraph, prefixes=prefixes) or b""
     return ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes) or b""
+
+
+def compact_jsonld(triples: Iterable[ox.Triple], context: Mapping[str, Any]) -> bytes:
+    """Triples as JSON-LD compacted with ``context`` (the value of an "@context")."""
+    graph = Graph(bind_namespaces="none")
+    graph.parse(data=write_triples(triples, "ntriples"), format="nt")
+    return graph.serialize(format="json-ld", context=dict(context), auto_compact=True).encode()
 
 
 def is_graph_format(format_name: str) -> bool:

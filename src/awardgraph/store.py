@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from awardgraph.config import DEFAULT_BASE_IRI
 from awardgraph.errors import BadQuery, ConfigError, DataSyntaxError, NotFound, UnknownFormat
@@ -35,6 +34,7 @@ from awardgraph.results import (
     Term,
     boolean_json,
     capped_solutions,
+    compact_jsonld,
     is_graph_format,
     write_solutions,
     write_triples,
@@ -235,10 +235,7 @@ class Store:
             assert isinstance(fmt.oxigraph, ox.RdfFormat)
             ox.serialize(self.quads(), out, fmt.oxigraph, prefixes=dict(PREFIXES))
         elif fmt.name == "jsonld":
-            graph = Graph(bind_namespaces="none")
-            graph.parse(data=write_triples(self._union(), "ntriples"), format="nt")
-            text = graph.serialize(format="json-ld", context=dict(context or {}), auto_compact=True)
-            out.write(text.encode())
+            out.write(compact_jsonld(self._union(), context or {}))
         else:
             out.write(write_triples(self._union(), fmt.name))
 

@@ -7,8 +7,10 @@ queries and stamp) and the time limit its queries run under. Views reach it thro
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import Flask, current_app
 
@@ -17,6 +19,7 @@ from awardgraph.config import Config
 from awardgraph.querytext import refuse_hazards
 from awardgraph.results import Result, Term
 from awardgraph.timelimit import TimeLimit
+from awardgraph.web.vocabulary import Vocabulary, load_vocabulary
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,11 @@ class Site:
     @property
     def config(self) -> Config:
         return self.catalogue.config
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The ontology's terms and the shapes, read once."""
+        return load_vocabulary(self.catalogue.store, self.config.require("shapes_file"))
 
     def run(self, text: str, bindings: Mapping[str, Term] | None = None) -> Result:
         """Run a query under the web's rules (read-only, local, time-limited, row-capped),
@@ -76,9 +84,16 @@ def create_app(config: Config | None = None, catalogue: Catalogue | None = None)
     app.register_blueprint(browse.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(entities.bp)  # last: its catch-all path yields to the others
+    app.jinja_env.filters["date"] = _date
     http.init_app(app)
     errors.init_app(app)
     return app
+
+
+def _date(seconds: float) -> str:
+    """A timestamp as a page shows it: 24 November 2026."""
+    when = time.gmtime(seconds)
+    return f"{when.tm_mday} {time.strftime('%B %Y', when)}"
 
 
 def site() -> Site:

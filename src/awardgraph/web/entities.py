@@ -1,17 +1,274 @@
-"""Entity pages: every IRI under the base, as HTML for people and RDF for programs."""
+"""Every IRI under the base works: a page for people, RDF for programs (Cool URIs).
+
+``/award/x`` answers HTML to a browser and Turtle, JSON-LD, N-Triples, RDF/XML, TriG or
+N-Quads by ``Accept`` (``Vary: Accept``, with ``Content-Location`` naming the document
+sent); ``/award/x.ttl`` and the other suffixes of the format table, and ``.html``, pick
+the format whatever ``Accept`` says. Every answer lists the others in ``Link:
+rel="alternate"`` headers. The ontology's hash IRIs (``ontology#Award``) are described on
+``/ontology``, the shapes' on ``/shapes``. https://www.w3.org/TR/cooluris/
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Iterable
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request, url_for
+
+from awardgraph.errors import NotFound
+from awardgraph.formats import GRAPH_FORMATS, Format
+from awardgraph.namespaces import AG, ONTOLOGY_IRI, PREFIXES, Namer
+from awardgraph.results import compact_jsonld, write_triples
+from awardgraph.web import display, site
+from awardgraph.web.description import Description, describe
+from awardgraph.web.http import (
+    HTML,
+    cacheable,
+    etag,
+    negotiate,
+    not_modified,
+    page_language,
+    prefers_html,
+)
+from awardgraph.web.links import LANGUAGES, href, iri_of, labels, page_queries, path_of
 
 bp = Blueprint("entities", __name__)
 
-
-@bp.route("/ontology")
-def ontology() -> str:
-    return "ontology"
+PAGE_SIZE = 20
+"""Resources listed per linking property on a page; ``?by=<property>&page=N`` for more."""
+_HTML_SUFFIX = ".html"
+_SUFFIXES = {f.suffix: f for f in GRAPH_FORMATS.values()}
+_MEDIA_TYPES = tuple(f.media_type for f in GRAPH_FORMATS.values())
+SHAPES_IRI = "https://awardgraph.example/shapes"
 
 
 @bp.route("/<path:path>")
-def entity(path: str) -> str:
-    return path
+def entity(path: str) -> Response:
+    base = site().config.base_iri
+    stem, chosen = _split_suffix(path)
+    if chosen is not None and _exists(iri_of(stem, base)):
+        return _answer(iri_of(stem, base), stem, chosen)
+    return _answer(iri_of(path, base), path, None)
+
+
+@bp.route("/ontology")
+@bp.route("/ontology<any('.ttl','.jsonld','.nt','.rdf','.trig','.nq','.html'):suffix>")
+def ontology(suffix: str = "") -> Response:
+    vocabulary = site().vocabulary
+    return _document("ontology", ONTOLOGY_IRI, vocabulary.triples, suffix, _ontology_page)
+
+
+@bp.route("/shapes")
+@bp.route("/shapes<any('.ttl','.jsonld','.nt','.rdf','.trig','.nq','.html'):suffix>")
+def shapes(suffix: str = "") -> Response:
+    vocabulary = site().vocabulary
+    return _document("shapes", SHAPES_IRI, vocabulary.shape_triples, suffix, _shapes_page)
+
+
+def _split_suffix(path: str) -> tuple[str, Format | str | None]:
+    choices: list[tuple[str, Format | str]] = [*_SUFFIXES.items(), (_HTML_SUFFIX, HTML)]
+    for suffix, fmt in choices:
+        if path.endswith(suffix) and len(path) > len(suffix):
+            return path[: -len(suffix)], fmt
+    return path, None
+
+
+def _exists(iri: str) -> bool:
+    text = page_queries()["entity-exists"].text
+    return bool(site().catalogue.store.query(text, {"resource": ox.NamedNode(iri)}).boolean)
+
+
+def _choose(chosen: Format | str | None) -> Format | str:
+    """The format asked for: by suffix, else HTML for browsers, else by ``Accept``."""
+    if chosen is not None:
+        return chosen
+    accept = request.headers.get("Accept", "")
+    if HTML in accept and _prefers_html():
+        return HTML
+    return negotiate(GRAPH_FORMATS, None, "the description of a resource")
+
+
+def _prefers_html() -> bool:
+    return prefers_html(request, _MEDIA_TYPES)
+
+
+def _answer(iri: str, path: str, chosen: Format | str | None) -> Response:
+    fmt = _choose(chosen)
+    media_type = fmt if isinstance(fmt, str) else fmt.media_type
+    language = page_language() if fmt == HTML else ""
+    stamp = site().catalogue.stamp
+    tag = etag(stamp.digest, media_type, request.full_path, language)
+    if not_modified(tag, stamp.modified):
+        return _headers(cacheable(Response(status=304), tag, stamp.modified), path, chosen, fmt)
+    if fmt == HTML:
+        offsets = _offsets()
+        limit = PAGE_SIZE
+    else:
+        offsets, limit = {}, site().config.max_rows or 10_000
+    found = describe(
+        site().catalogue.store, iri, language or LANGUAGES[0], limit=limit, offsets=offsets
+    )
+    if found is None:
+        raise NotFound(
+            f"The catalogue says nothing about <{iri}>. Search for it by name at "
+            f"{url_for('browse.search')} or browse from {url_for('browse.home')}."
+        )
+    body = _page(found, path, language) if fmt == HTML else _rdf(found, fmt)  # type: ignore[arg-type]
+    response = Response(body, mimetype=media_type)
+    return _headers(cacheable(response, tag, stamp.modified), path, chosen, fmt)
+
+
+def _headers(
+    response: Response, path: str, chosen: Format | str | None, fmt: Format | str
+) -> Response:
+    """``Vary``, ``Content-Location`` and a ``Link`` to each other format."""
+    base = "/" + path.lstrip("/")
+    if chosen is None:
+        response.vary.add("Accept")
+        if fmt == HTML:
+            response.vary.add("Accept-Language")
+        suffix = _HTML_SUFFIX if fmt == HTML else fmt.suffix  # type: ignore[union-attr]
+        response.headers["Content-Location"] = _quote(base) + suffix
+    links = [(_HTML_SUFFIX, HTML), *((f.suffix, f.media_type) for f in GRAPH_FORMATS.values())]
+    response.headers["Link"] = ", ".join(
+        f'<{_quote(base)}{suffix}>; rel="alternate"; type="{media}"' for suffix, media in links
+    )
+    return response
+
+
+def _quote(path: str) -> str:
+    quoted = path_of(site().config.base_iri + path.lstrip("/"), site().config.base_iri)
+    return quoted or path
+
+
+def _offsets() -> dict[str, int]:
+    by, page = request.args.get("by", ""), request.args.get("page", "1")
+    if not by or not page.isdigit():
+        return {}
+    return {by: (max(int(page), 1) - 1) * PAGE_SIZE}
+
+
+def _rdf(found: Description, fmt: Format) -> bytes:
+    if fmt.quads:
+        assert isinstance(fmt.oxigraph, ox.RdfFormat)
+        return ox.serialize(found.quads(), format=fmt.oxigraph, prefixes=_prefixes()) or b""
+    if fmt.name == "jsonld":
+        return compact_jsonld(found.triples(), site().catalogue.context())
+    return write_triples(found.triples(), fmt.name)
+
+
+def _prefixes() -> dict[str, str]:
+    return dict(PREFIXES)
+
+
+def _page(found: Description, path: str, language: str) -> str:
+    vocabulary = site().vocabulary
+    base = site().config.base_iri
+    summary = display.summary(found, found.labels)
+    url = request.host_url.rstrip("/") + _quote("/" + path)
+    class_labels = labels(site().catalogue.store, found.types, language)
+    return render_template(
+        "entity.html",
+        d=found,
+        labels=found.labels,
+        language=language,
+        languages=LANGUAGES,
+        groups=display.grouped(found.properties, found.labels),
+        summary=summary,
+        class_labels=class_labels,
+        shapes=sorted({s for t in found.types for s in vocabulary.shapes.get(t, ())}),
+        schema_org=display.schema_org(found, vocabulary, url, summary),
+        alternates=_alternates(path),
+        page_size=PAGE_SIZE,
+        stamp=site().catalogue.stamp,
+        namer=Namer(base),
+        **_helpers(),
+    )
+
+
+def _alternates(path: str) -> list[tuple[str, str, str]]:
+    """(name, media type, URL) of each RDF format of this resource."""
+    names = {"turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples",
+             "rdfxml": "RDF/XML", "trig": "TriG", "nquads": "N-Quads"}  # fmt: skip
+    base = _quote("/" + path)
+    return [(names[f.name], f.media_type, base + f.suffix) for f in GRAPH_FORMATS.values()]
+
+
+def _helpers() -> dict[str, Any]:
+    base = site().config.base_iri
+    return {
+        "href": lambda iri: href(iri, base),
+        "literal_text": display.literal_text,
+        "browse_url": _browse_url,
+        "inverse_url": _inverse_url,
+    }
+
+
+def _browse_url(class_iri: str) -> str | None:
+    """The browse page of a class of the ontology."""
+    if not class_iri.startswith(AG):
+        return None
+    return url_for("browse.browse_class", name=class_iri[len(AG) :])
+
+
+def _inverse_url(prop: str, page: int) -> str:
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("by", "page")}
+    args.update(request.view_args or {}, by=prop, page=page)
+    return url_for(request.endpoint or "", **args)
+
+
+def _document(
+    name: str,
+    iri: str,
+    triples: Iterable[ox.Triple],
+    suffix: str,
+    page: Any,
+) -> Response:
+    """A vocabulary document (the ontology, the shapes) as a page or in an RDF format."""
+    chosen: Format | str | None = None
+    if suffix:
+        chosen = HTML if suffix == _HTML_SUFFIX else _SUFFIXES[suffix]
+    fmt = _choose(chosen)
+    stamp = site().catalogue.stamp
+    media_type = fmt if isinstance(fmt, str) else fmt.media_type
+    tag = etag(stamp.digest, media_type, request.full_path)
+    if not_modified(tag, stamp.modified):
+        return _headers(cacheable(Response(status=304), tag, stamp.modified), name, chosen, fmt)
+    if isinstance(fmt, str):
+        body: str | bytes = page()
+    elif fmt.name == "jsonld":
+        body = compact_jsonld(triples, site().catalogue.context())
+    else:
+        body = write_triples(triples, fmt.name)
+    response = Response(body, mimetype=media_type)
+    return _headers(cacheable(response, tag, stamp.modified), name, chosen, fmt)
+
+
+def _ontology_page() -> str:
+    vocabulary = site().vocabulary
+    store = site().catalogue.store
+    named = {ONTOLOGY_IRI, *vocabulary.terms}
+    for props in vocabulary.terms.values():
+        named.update(p for p in props)
+        named.update(v.value for vs in props.values() for v in vs if isinstance(v, ox.NamedNode))
+    return render_template(
+        "ontology.html",
+        vocabulary=vocabulary,
+        labels=labels(store, named, page_language()),
+        ontology=vocabulary.terms.get(ONTOLOGY_IRI, {}),
+        ontology_iri=ONTOLOGY_IRI,
+        alternates=_alternates("ontology"),
+        shapes_by_class=vocabulary.shapes,
+        namer=Namer(site().config.base_iri),
+        **_helpers(),
+    )
+
+
+def _shapes_page() -> str:
+    return render_template(
+        "shapes.html",
+        vocabulary=site().vocabulary,
+        turtle=write_triples(site().vocabulary.shape_triples, "turtle").decode(),
+        alternates=_alternates("shapes"),
+    )

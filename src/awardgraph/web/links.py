@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -43,8 +43,9 @@ def path_of(iri: str, base_iri: str) -> str | None:
 
 
 def iri_of(path: str, base_iri: str) -> str:
-    """The IRI a site path names: the inverse of ``path_of`` (``path`` may be decoded)."""
-    return base_iri + unquote(path.lstrip("/"))
+    """The IRI a site path names: the inverse of ``path_of``, for a path that the web
+    server has already percent-decoded (as Werkzeug gives it)."""
+    return base_iri + path.lstrip("/")
 
 
 def href(iri: str, base_iri: str) -> str:
