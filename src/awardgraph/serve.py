@@ -21,6 +21,7 @@ from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 from awardgraph.build import Stamp, build
 from awardgraph.catalogue import Catalogue
 from awardgraph.config import Config
+from awardgraph.dumps import ensure as ensure_dumps
 from awardgraph.errors import ValidationFailed
 from awardgraph.web import Site, create_app
 
@@ -50,6 +51,15 @@ def publish(config: Config, echo: Echo) -> Catalogue:
     return Catalogue(config)  # each worker opens the store read-only on first use
 
 
+def publish_dumps(config: Config, catalogue: Catalogue, echo: Echo) -> None:
+    """Write the dumps now, in the master, unless they are current: the workers then find
+    them and serve them, instead of each writing its own."""
+    # An on-disk store is opened here by a catalogue of its own, dropped before the fork.
+    found = ensure_dumps(catalogue if config.store_path is None else Catalogue(config))
+    state = "Wrote" if found.written else "Serving"
+    echo(f"{state} the dumps in {config.display(found.directory)}.")
+
+
 class Server(BaseApplication):  # type: ignore[misc]
     """gunicorn with ``gthread`` workers, configured here rather than by a file."""
 
@@ -75,7 +85,9 @@ def serve(
     echo: Echo = print,
 ) -> None:
     """Build if needed, then serve until interrupted (Ctrl+C)."""
-    app = create_app(catalogue=publish(config, echo))
+    catalogue = publish(config, echo)
+    publish_dumps(config, catalogue, echo)
+    app = create_app(catalogue=catalogue)
     site: Site = app.extensions["awardgraph"]
 
     def when_ready(server: Any) -> None:
