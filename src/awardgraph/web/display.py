@@ -30,6 +30,28 @@ _CLASSIFICATION = (
 _ELSEWHERE = (SKOS + "exactMatch", SKOS + "closeMatch", PREFIXES["owl"] + "sameAs")
 _NUMBERS = {XSD + n for n in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger")}
 GROUPS = ("Names", "Classification", "Facts", "Related", "Elsewhere")
+WELL_KNOWN = {
+    RDF_TYPE: "type",
+    RDFS + "label": "name",
+    RDFS + "comment": "comment",
+    RDFS + "seeAlso": "see also",
+    SKOS + "prefLabel": "preferred name",
+    SKOS + "altLabel": "also called",
+    SKOS + "broader": "variant of",
+    SKOS + "exactMatch": "same as",
+    SKOS + "closeMatch": "close to",
+    DCTERMS + "title": "title",
+    DCTERMS + "source": "source",
+    PREFIXES["owl"] + "sameAs": "same as",
+}
+"""Names for the standard terms a page shows, which the catalogue's data does not label."""
+
+
+def property_name(iri: str, labels: Mapping[str, Label]) -> str:
+    found = labels.get(iri)
+    if found is not None and found.named:
+        return found.text
+    return WELL_KNOWN.get(iri) or (found.text if found else iri)
 
 
 def group_of(prop: Property) -> str:

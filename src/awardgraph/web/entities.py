@@ -200,6 +200,7 @@ def _helpers() -> dict[str, Any]:
     return {
         "href": lambda iri: href(iri, base),
         "literal_text": display.literal_text,
+        "property_name": display.property_name,
         "browse_url": _browse_url,
         "inverse_url": _inverse_url,
     }
