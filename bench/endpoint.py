@@ -19,27 +19,37 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from common import Log, environment
-from generate import generate, specimens_for  # bench/ is on sys.path when run as a script
+from common import (  # bench/ is on sys.path when run as a script
+    BENCH,
+    BIN,
+    Log,
+    PeerFailed,
+    ensure_wrk,
+    environment,
+    free_port,
+    get,
+    rate,
+    start,
+    stop,
+    tail,
+    versions,
+    wait_ready,
+    wrk,
+)
+from generate import generate, specimens_for
 
-BENCH = Path(__file__).resolve().parent
-BIN = Path(sys.executable).parent
 BASE = "https://awardgraph.example/"
 AG = BASE + "ontology#"
 QUERIES = {
@@ -51,12 +61,7 @@ QUERIES = {
 COLUMNS = ("peer", "catalogue", "query", "connections", "req/s", "p50 ms", "p99 ms", "errors")
 TARGETS = {"rdflib-endpoint": 8.0, "oxigraph serve": 0.25}
 """awardgraph's lookup throughput at the most connections: at least this times the peer's."""
-WRK_ERRORS = ("connect", "read", "write", "status", "timeout")
-"""wrk's error counts; "status" is any answer other than 2xx or 3xx."""
-
-
-class PeerFailed(Exception):
-    """A peer that could not be prepared, started or kept running: reported, not fatal."""
+SERVERS = ("oxigraph", "rdflib-endpoint", "uvicorn", "flask", "gunicorn", "waitress")
 
 
 @dataclass(frozen=True)
@@ -128,10 +133,6 @@ def make_catalogue(size: str, tmp: Path) -> Catalogue:
     return Catalogue(size, data_dir, len(store), iris_file, samples, expected)
 
 
-def tail(output: str, lines: int = 3) -> str:
-    return " / ".join(output.strip().splitlines()[-lines:])
-
-
 def awardgraph(workers: int, threads: int, on_disk: bool) -> Peer:
     """``awardgraph serve``, which builds the catalogue (into --store if on disk) first."""
 
@@ -192,67 +193,14 @@ def peers(args: argparse.Namespace) -> list[Peer]:
     return [p for p in found if not wanted or p.name.startswith(tuple(wanted))]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def get(url: str, timeout: float) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-def wait_ready(process: subprocess.Popen[bytes], url: str, log_file: Path, timeout: float) -> None:
-    """Poll until the endpoint answers anything but a 5xx: the servers print their URL at
-    different moments, some before the data is loaded."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise PeerFailed(f"exited {process.returncode}: {tail(log_file.read_text())}")
-        try:
-            if get(url, timeout=10)[0] < 500:
-                return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise PeerFailed(f"not answering after {timeout:g} s: {tail(log_file.read_text())}")
-
-
-def stop(process: subprocess.Popen[bytes] | None) -> None:
-    """End the server's whole process group: gunicorn and uvicorn fork workers."""
-    if process is None:
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, sig)
-            process.wait(20)
-            return
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            continue
+SPARQL_JSON = "application/sparql-results+json"
 
 
 def count_rows(url: str) -> int:
-    status, body = get(url, timeout=300)
+    status, body = get(url, timeout=300, accept=SPARQL_JSON)
     if status != 200:
         raise ValueError(f"HTTP {status}: {body[:200]!r}")
     return len(json.loads(body)["results"]["bindings"])
-
-
-def ensure_wrk() -> None:
-    """Install Debian's wrk when it is missing (as root, else through sudo)."""
-    if shutil.which("wrk"):
-        return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run([*sudo, "apt-get", "update", "-q"], check=True, env=env)
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "wrk"], check=True, env=env)
 
 
 class Bench:
@@ -274,12 +222,10 @@ class Bench:
         started = time.perf_counter()
         try:
             argv = peer.command(cat, port, work)
-            with log_file.open("wb") as out:
-                process = subprocess.Popen(
-                    argv, stdout=out, stderr=out, cwd=BENCH, env=env, start_new_session=True
-                )
+            process = start(argv, log_file, env)
             url = {k: f"{root}{peer.path}?query={quote(q)}" for k, q in cat.samples.items()}
-            wait_ready(process, url["lookup"], log_file, self.args.start_timeout)
+            timeout = self.args.start_timeout
+            wait_ready(process, url["lookup"], log_file, timeout, accept=SPARQL_JSON)
             self.ready[peer.name, cat.name].append(time.perf_counter() - started)
             for kind in QUERIES:
                 check = self.check(peer, cat, kind, url[kind])
@@ -317,25 +263,15 @@ class Bench:
         """One wrk run: the numbers its Lua ``done()`` prints. ``start`` sets this run's
         query texts apart from every other run's."""
         iris = str(cat.iris) if "{iri}" in QUERIES[kind] else "-"
-        start = str(next(self.runs) * 10**12)
-        lua = str(BENCH / "wrk" / "sparql.lua")
-        argv = ["wrk", f"-t{min(conns, 2)}", f"-c{conns}", f"-d{secs:g}s", "--timeout", "60s"]
-        argv += ["-s", lua, url, "--", path, QUERIES[kind], iris, start]
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=secs + 120)
-        line = next((s for s in done.stdout.splitlines() if s.startswith('{"requests"')), None)
-        if line is None:
-            raise RuntimeError(f"wrk printed no summary: {tail(done.stdout + done.stderr)}")
-        return dict(json.loads(line))
+        first = str(next(self.runs) * 10**12)
+        return wrk(url, "sparql.lua", [path, QUERIES[kind], iris, first], conns, secs)
 
     def measure(self, peer: Peer, cat: Catalogue, kind: str, conns: int, url: str) -> Row:
         """Warm up, then measure one row."""
         if self.args.warmup > 0:
             self.wrk(url, peer.path, kind, cat, conns, self.args.warmup)
         r = self.wrk(url, peer.path, kind, cat, conns, self.args.duration)
-        rps = r["requests"] / (r["duration_us"] / 1e6)
-        errors = sum(r[k] for k in WRK_ERRORS)
-        ms = (r["p50_us"] / 1000, r["p99_us"] / 1000)
-        return Row(peer.name, cat.name, kind, conns, rps, *ms, errors, "")
+        return Row(peer.name, cat.name, kind, conns, *rate(r), "")
 
 
 def markdown(row: Row) -> str:
@@ -412,18 +348,6 @@ def ratios(rows: list[Row], log: Log) -> None:
     log(f"\nTargets on the lookup: {', '.join(f'≥ {t:g}x {p}' for p, t in TARGETS.items())}.")
 
 
-def versions() -> str:
-    """The servers' versions, beside common.environment()'s engines."""
-    found = []
-    for name in ("oxigraph", "rdflib-endpoint", "uvicorn", "flask", "gunicorn", "waitress"):
-        try:
-            found.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} (not installed)")
-    words = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()
-    return ", ".join([*found, f"wrk {words[1] if len(words) > 1 else '?'}"])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
@@ -446,7 +370,7 @@ def main() -> None:
     ensure_wrk()
     log = Log()
     log(environment())
-    log(versions())
+    log(versions(SERVERS))
     log(f"wrk: {args.duration:g} s per row after {args.warmup:g} s of warm-up; no query repeats")
     with tempfile.TemporaryDirectory(prefix="awardgraph-endpoint-") as name:
         tmp = Path(name)
