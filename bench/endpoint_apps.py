@@ -1,5 +1,5 @@
-"""The peer web apps that bench/endpoint.py serves, as factories for gunicorn, waitress
-and uvicorn (run with bench/ as the working directory or app dir).
+"""The peer web apps that bench/endpoint.py and bench/pages.py serve, as factories for
+gunicorn, waitress and uvicorn (run with bench/ as the working directory or app dir).
 
 Each reads the catalogue from ``BENCH_DATA_DIR`` (its *.trig files, relative IRIs resolved
 against ``BENCH_BASE_IRI``), because a WSGI or ASGI server calls the factory with no
@@ -30,6 +30,17 @@ def hello_app() -> Flask:
     @app.get("/sparql")
     def hello() -> Response:
         return Response('{"hello": "world"}', mimetype="application/json")
+
+    return app
+
+
+def hello_pages_app() -> Flask:
+    """The floor of bench/pages.py: any path answers a few bytes of HTML, no data at all."""
+    app = Flask("hello-pages")
+
+    @app.get("/<path:path>")
+    def hello(path: str) -> Response:
+        return Response("<!doctype html><h1>Hello, world</h1>", mimetype="text/html")
 
     return app
 
