@@ -103,11 +103,11 @@ def facets_of(cls: str) -> tuple[Facet, ...]:
 
 def compact(iri: str, base_iri: str) -> str:
     """An IRI as a URL parameter carries it: relative to the base, prefixed, or whole."""
-    if iri.startswith(base_iri) and len(iri) > len(base_iri):
-        return iri[len(base_iri) :]
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
+    if iri.startswith(base_iri) and len(iri) > len(base_iri):
+        return iri[len(base_iri) :]
     return iri
 
 

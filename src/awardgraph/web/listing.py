@@ -116,6 +116,8 @@ def build_home(language: str) -> Home:
 
 @dataclass(frozen=True)
 class FacetValue:
+    value: str
+    """The value as the URL carries it."""
     text: str
     link: Shown | None
     count: int
@@ -154,7 +156,11 @@ class Listing:
             "filters": dict(self.picked),
             "members": [m.json() for m in self.members],
             "facets": {
-                f.facet.key: [{"value": v.text, "count": v.count, "url": v.href} for v in f.values]
+                f.facet.key: [
+                    {"value": v.value, "label": v.link.text if v.link else v.text}
+                    | {"count": v.count, "url": v.href}
+                    for v in f.values
+                ]
                 for f in self.facets
             },
             "next": self.next,
@@ -190,6 +196,7 @@ def build_listing(name: str, args: Mapping[str, str], page: int, language: str) 
             facet,
             tuple(
                 FacetValue(
+                    c.value,
                     _value_text(facet, c),
                     names[c.iri] if c.iri else None,
                     c.count,
