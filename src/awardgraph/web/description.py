@@ -216,7 +216,7 @@ def _properties(
                 value = t.object
                 inside: tuple[Property, ...] = ()
                 if (
-                    isinstance(value, ox.NamedNode)
+                    isinstance(value, Node)
                     and value.value in by_subject
                     and value.value not in seen
                 ):

@@ -111,7 +111,7 @@ def _answer(iri: str, path: str, chosen: Format | str | None) -> Response:
     )
     if found is None:
         raise NotFound(
-            f"The catalogue says nothing about <{iri}>. Search for it by name at "
+            f"<{iri}> is not found in the catalogue: no statement is about it. Search by name at "
             f"{url_for('browse.search')} or browse from {url_for('browse.home')}."
         )
     body = _page(found, path, language) if fmt == HTML else _rdf(found, fmt)  # type: ignore[arg-type]

@@ -116,8 +116,12 @@ def labels(
 def _label(iri: str, found: _Found | None, language: str, namer: Namer) -> Label:
     if found is None:
         return Label(iri, _short(iri, namer), named=False)
-    names = found.labels or found.alts
-    best = _best(names, language) if names else (_short(iri, namer), "")
+    names = [*found.labels, *found.alts]
+    ranked = [
+        (_rank(lang, language), n >= len(found.labels), text, lang)
+        for n, (text, lang) in enumerate(names)
+    ]
+    best = min(ranked)[2:] if names else (_short(iri, namer), "")
     others = [p for p in dict.fromkeys([*found.labels, *found.alts]) if p != best]
     quotes = found.extra["quote"]
     return Label(
