@@ -74,6 +74,9 @@ class Config:
     """Rows (or triples) a web query returns at most; more are cut, and the answer says so."""
     max_request_bytes: int = 1_000_000
     """The largest request body the web app reads (a query sent by POST)."""
+    page_cache: int = 2_000
+    """Entity pages and descriptions each web worker keeps rendered (0: none); the data
+    does not change while it is served, so a kept page is never stale."""
     dumps_dir: Path | None = None
     """Where the whole-dataset dumps are written (default: beside the store, or a
     directory under the system's temporary directory named by the data's digest)."""
@@ -121,6 +124,7 @@ class Config:
             max_request_bytes=_number(
                 "max_request_bytes", pick("max_request_bytes"), cls.max_request_bytes
             ),
+            page_cache=_number("page_cache", pick("page_cache"), cls.page_cache),
             **paths,
         )
 

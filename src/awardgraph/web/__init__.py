@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask import Flask, current_app
@@ -19,6 +19,7 @@ from awardgraph.config import Config
 from awardgraph.querytext import refuse_hazards
 from awardgraph.results import Result, Term
 from awardgraph.timelimit import TimeLimit
+from awardgraph.web.cache import PageCache
 from awardgraph.web.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -28,6 +29,8 @@ class Site:
 
     catalogue: Catalogue
     time_limit: TimeLimit
+    pages: PageCache = field(default_factory=lambda: PageCache(0))
+    """Rendered entity pages and descriptions (``page_cache`` setting)."""
 
     @property
     def config(self) -> Config:
@@ -78,7 +81,10 @@ def create_app(config: Config | None = None, catalogue: Catalogue | None = None)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = catalogue.config.max_request_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["awardgraph"] = Site(catalogue, TimeLimit(catalogue.config.query_timeout))
+    config = catalogue.config
+    app.extensions["awardgraph"] = Site(
+        catalogue, TimeLimit(config.query_timeout), PageCache(config.page_cache)
+    )
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(browse.bp)

@@ -11,7 +11,9 @@ rel="alternate"`` headers. The ontology's hash IRIs (``ontology#Award``) are des
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
@@ -31,7 +33,8 @@ from awardgraph.web.http import (
     page_language,
     prefers_html,
 )
-from awardgraph.web.links import LANGUAGES, href, iri_of, labels, page_queries, path_of
+from awardgraph.web.links import LANGUAGES, href, iri_of, labels, page_queries
+from awardgraph.web.links import SAFE as _SAFE
 
 bp = Blueprint("entities", __name__)
 
@@ -101,45 +104,58 @@ def _answer(iri: str, path: str, chosen: Format | str | None) -> Response:
     tag = etag(stamp.digest, media_type, request.full_path, language)
     if not_modified(tag, stamp.modified):
         return _headers(cacheable(Response(status=304), tag, stamp.modified), path, chosen, fmt)
-    if fmt == HTML:
-        offsets = _offsets()
-        limit = PAGE_SIZE
-    else:
-        offsets, limit = {}, site().config.max_rows or 10_000
-    found = describe(
-        site().catalogue.store, iri, language or LANGUAGES[0], limit=limit, offsets=offsets
-    )
-    if found is None:
-        raise NotFound(
-            f"<{iri}> is not found in the catalogue: no statement is about it. Search by name at "
-            f"{url_for('browse.search')} or browse from {url_for('browse.home')}."
-        )
-    body = _page(found, path, language) if fmt == HTML else _rdf(found, fmt)  # type: ignore[arg-type]
+    environ = request.environ
+    key = (environ.get("HTTP_HOST"), request.full_path, media_type, language)
+    body = site().pages.get(key, lambda: _render(iri, path, fmt, language))
     response = Response(body, mimetype=media_type)
     return _headers(cacheable(response, tag, stamp.modified), path, chosen, fmt)
+
+
+def _render(iri: str, path: str, fmt: Format | str, language: str) -> bytes:
+    """The page or the RDF of ``iri``; ``NotFound`` when the catalogue has nothing on it."""
+    if isinstance(fmt, str):
+        offsets, limit = _offsets(), PAGE_SIZE
+    else:
+        offsets, limit = {}, site().config.max_rows or 10_000
+    store = site().catalogue.store
+    found = describe(store, iri, language or LANGUAGES[0], limit=limit, offsets=offsets)
+    if found is None:
+        raise NotFound(
+            f"<{iri}> is not found in the catalogue: no statement is about it. Search by name "
+            f"at {url_for('browse.search')} or browse from {url_for('browse.home')}."
+        )
+    if isinstance(fmt, str):
+        return _page(found, path, language).encode()
+    return _rdf(found, fmt)
 
 
 def _headers(
     response: Response, path: str, chosen: Format | str | None, fmt: Format | str
 ) -> Response:
     """``Vary``, ``Content-Location`` and a ``Link`` to each other format."""
-    base = "/" + path.lstrip("/")
+    quoted = _quote("/" + path.lstrip("/"))
     if chosen is None:
         response.vary.add("Accept")
         if fmt == HTML:
             response.vary.add("Accept-Language")
-        suffix = _HTML_SUFFIX if fmt == HTML else fmt.suffix  # type: ignore[union-attr]
-        response.headers["Content-Location"] = _quote(base) + suffix
-    links = [(_HTML_SUFFIX, HTML), *((f.suffix, f.media_type) for f in GRAPH_FORMATS.values())]
-    response.headers["Link"] = ", ".join(
-        f'<{_quote(base)}{suffix}>; rel="alternate"; type="{media}"' for suffix, media in links
-    )
+        suffix = _HTML_SUFFIX if isinstance(fmt, str) else fmt.suffix
+        response.headers["Content-Location"] = quoted + suffix
+    response.headers["Link"] = _links(quoted)
     return response
 
 
+@lru_cache(maxsize=4096)
+def _links(quoted: str) -> str:
+    """The ``Link`` header naming each representation of the resource at ``quoted``."""
+    links = [(_HTML_SUFFIX, HTML), *((f.suffix, f.media_type) for f in GRAPH_FORMATS.values())]
+    return ", ".join(
+        f'<{quoted}{suffix}>; rel="alternate"; type="{media}"' for suffix, media in links
+    )
+
+
 def _quote(path: str) -> str:
-    quoted = path_of(site().config.base_iri + path.lstrip("/"), site().config.base_iri)
-    return quoted or path
+    """``path`` (decoded) as it is written in a URL."""
+    return quote(path, safe=_SAFE)
 
 
 def _offsets() -> dict[str, int]:
@@ -167,7 +183,6 @@ def _page(found: Description, path: str, language: str) -> str:
     base = site().config.base_iri
     summary = display.summary(found, found.labels)
     url = request.host_url.rstrip("/") + _quote("/" + path)
-    class_labels = labels(site().catalogue.store, found.types, language)
     return render_template(
         "entity.html",
         d=found,
@@ -176,7 +191,6 @@ def _page(found: Description, path: str, language: str) -> str:
         languages=LANGUAGES,
         groups=display.grouped(found.properties, found.labels),
         summary=summary,
-        class_labels=class_labels,
         shapes=sorted({s for t in found.types for s in vocabulary.shapes.get(t, ())}),
         schema_org=display.schema_org(found, vocabulary, url, summary),
         alternates=_alternates(path),

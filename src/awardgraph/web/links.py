@@ -24,6 +24,8 @@ from awardgraph.store import Store
 LANGUAGES = ("en", "ru")
 """The languages a page can be shown in; the first is the default."""
 QUERIES_DIR = Path(__file__).parent / "queries"
+SAFE = "/:@!$&'()*+,;=-._~#"
+"""Characters left as they are when a path is written in a URL (RFC 3986 pchar and "/")."""
 
 
 @cache
@@ -39,7 +41,7 @@ def path_of(iri: str, base_iri: str) -> str | None:
     """
     if not iri.startswith(base_iri) or len(iri) == len(base_iri):
         return None
-    return "/" + quote(iri[len(base_iri) :], safe="/:@!$&'()*+,;=-._~#")
+    return "/" + quote(iri[len(base_iri) :], safe=SAFE)
 
 
 def iri_of(path: str, base_iri: str) -> str:
