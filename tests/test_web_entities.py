@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
@@ -335,3 +336,29 @@ def test_blank_nodes_show_inside_their_resource(fixture_client: FlaskClient) -> 
 def fixture_client(fixture_publication: Publication) -> FlaskClient:
     config = Config.load(root=DATA, **FIXTURE_SETTINGS)
     return create_app(catalogue=Catalogue(config, fixture_publication)).test_client()
+
+
+def test_rendered_pages_are_kept_and_bounded(make_app: Callable[..., Flask]) -> None:
+    app = make_app(page_cache=2)
+    client = app.test_client()
+    pages = app.extensions["awardgraph"].pages
+    first = client.get(f"/{AWARD}", headers={"Accept": HTML}).data
+    assert len(pages) == 1 and client.get(f"/{AWARD}", headers={"Accept": HTML}).data == first
+    client.get(f"/{AWARD}.ttl")
+    client.get(f"/{SPECIMEN}.ttl")
+    client.get("/award/nowhere")  # a 404 is not kept
+    assert len(pages) == 2
+    none = make_app(page_cache=0)
+    none.test_client().get(f"/{AWARD}", headers={"Accept": HTML})
+    assert len(none.extensions["awardgraph"].pages) == 0
+
+
+def test_vocabulary_links_stay_here_under_another_base() -> None:
+    from awardgraph.web.links import href
+
+    assert href(str(AG.AwardType), "https://collection.example.org/") == "/ontology#AwardType"
+    assert href(BASE + "shapes#AwardType", "https://x.example/") == "/shapes#AwardType"
+    assert href(BASE + AWARD, BASE) == f"/{AWARD}"
+    assert (
+        href("https://kihnu.com/Labor_Medals.html", BASE) == "https://kihnu.com/Labor_Medals.html"
+    )

@@ -13,6 +13,8 @@ from types import MappingProxyType
 
 ONTOLOGY_IRI = "https://awardgraph.example/ontology"
 AG = ONTOLOGY_IRI + "#"
+SHAPES_IRI = "https://awardgraph.example/shapes"
+"""The SHACL shapes document; its shapes are ``SHAPES_IRI#Name``."""
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 PREFIXES: Mapping[str, str] = MappingProxyType(

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from awardgraph.errors import NotFound
 from awardgraph.formats import GRAPH_FORMATS, Format
-from awardgraph.namespaces import AG, ONTOLOGY_IRI, PREFIXES, Namer
+from awardgraph.namespaces import AG, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, Namer
 from awardgraph.results import compact_jsonld, write_triples
 from awardgraph.web import display, site
 from awardgraph.web.description import Description, describe
@@ -43,7 +43,6 @@ PAGE_SIZE = 20
 _HTML_SUFFIX = ".html"
 _SUFFIXES = {f.suffix: f for f in GRAPH_FORMATS.values()}
 _MEDIA_TYPES = tuple(f.media_type for f in GRAPH_FORMATS.values())
-SHAPES_IRI = "https://awardgraph.example/shapes"
 
 
 @bp.route("/<path:path>")

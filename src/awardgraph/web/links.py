@@ -17,13 +17,14 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from awardgraph.namespaces import Namer
+from awardgraph.namespaces import ONTOLOGY_IRI, SHAPES_IRI, Namer
 from awardgraph.queries import NamedQuery, load_queries
 from awardgraph.store import Store
 
 LANGUAGES = ("en", "ru")
 """The languages a page can be shown in; the first is the default."""
 QUERIES_DIR = Path(__file__).parent / "queries"
+_DOCUMENTS = ((ONTOLOGY_IRI, "/ontology"), (SHAPES_IRI, "/shapes"))
 SAFE = "/:@!$&'()*+,;=-._~#"
 """Characters left as they are when a path is written in a URL (RFC 3986 pchar and "/")."""
 
@@ -51,7 +52,13 @@ def iri_of(path: str, base_iri: str) -> str:
 
 
 def href(iri: str, base_iri: str) -> str:
-    """Where a link to ``iri`` goes: its page here, or the IRI itself elsewhere."""
+    """Where a link to ``iri`` goes: its page here, or the IRI itself elsewhere.
+
+    The vocabulary's and the shapes' terms are described here whatever the base IRI.
+    """
+    for document, path in _DOCUMENTS:
+        if iri == document or iri.startswith(document + "#"):
+            return path + iri[len(document) :]
     return path_of(iri, base_iri) or iri
 
 
