@@ -183,7 +183,7 @@ def describe(violations: list[dict[str, Any]]) -> str:
             f"{violation['impact']} {violation['id']}: {violation['help']} ({violation['helpUrl']})"
         )
         for node in violation["nodes"]:
-            lines.append(f"    {' '.join(node['target'])}: {node['html']}")
+            lines.append(f"    {' '.join(map(str, node['target']))}: {node['html']}")
             lines.extend(f"      {line}" for line in node["summary"].splitlines())
     return "\n".join(lines)
 
