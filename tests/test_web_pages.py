@@ -18,7 +18,7 @@ from awardgraph.config import Config
 from awardgraph.queries import load_queries
 from awardgraph.web import create_app
 
-from .support import BASE, ROOT
+from .support import ROOT
 
 QUERIES = load_queries(ROOT / "queries")
 MVL, MDL = "Medal for Valiant Labor", "Medal for Distinguished Labor"
@@ -106,14 +106,21 @@ def test_parameters_from_the_url(client: FlaskClient) -> None:
     assert page.inputs["year"]["value"] == "1940"
 
 
-def test_iris_link_to_the_describe_page(client: FlaskClient) -> None:
+def test_iris_link_to_their_pages(client: FlaskClient) -> None:
     page = Page(client.get("/queries/established-in-year?year=1940").get_data(as_text=True))
-    award = BASE + "award/nkvd-firemans-badge"
-    links = dict(page.links)
-    href = links["<award/nkvd-firemans-badge>"]
-    assert href == "/queries/describe?resource=" + award
+    href = dict(page.links)["<award/nkvd-firemans-badge>"]
+    assert href == "/award/nkvd-firemans-badge"
+    entity = client.get(href, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert f">{NKVD}</h1>" in html.unescape(entity)
+
+
+def test_iris_elsewhere_link_to_the_describe_page(client: FlaskClient) -> None:
+    page = Page(client.get("/queries/describe?resource=organization/nkvd").get_data(as_text=True))
+    wikidata = "http://www.wikidata.org/entity/Q182449"
+    href = dict(page.links)["wd:Q182449"]
+    assert href == "/queries/describe?resource=" + wikidata
     described = Page(client.get(href).get_data(as_text=True))
-    assert NKVD in described.column(3)  # its own label, the value of rdfs:label
+    assert ("<organization/nkvd>", "/organization/nkvd") in described.links
 
 
 def test_downloads_are_linked_and_parse(client: FlaskClient) -> None:

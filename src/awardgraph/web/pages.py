@@ -20,6 +20,7 @@ from awardgraph.queries import NamedQuery
 from awardgraph.results import Result, Term
 from awardgraph.web import site
 from awardgraph.web.http import cacheable, etag, not_modified
+from awardgraph.web.links import path_of
 
 bp = Blueprint("pages", __name__)
 
@@ -139,7 +140,10 @@ def _cells(result: Result) -> list[list[Cell | None]]:
 
 def _cell(term: Term, result: Result) -> Cell:
     if isinstance(term, ox.NamedNode):
-        href = url_for("pages.canned", name="describe", resource=term.value)
+        base = site().config.base_iri
+        href = path_of(term.value, base) or url_for(
+            "pages.canned", name="describe", resource=term.value
+        )
         return Cell(result.namer.iri(term.value), term.value, href)
     if isinstance(term, ox.Literal):
         if term.language:

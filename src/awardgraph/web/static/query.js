@@ -95,7 +95,11 @@ function shorten(iri, prefixes) {
 function termNode(term, prefixes) {
   if (term.type === 'uri') {
     const link = el('a', shorten(term.value, prefixes));
-    link.href = entityUrl + encodeURIComponent(term.value);
+    // A resource of the catalogue links to its page; any other IRI to what the data says of it.
+    const local = baseIri && term.value.startsWith(baseIri) && term.value.length > baseIri.length;
+    link.href = local
+      ? '/' + encodeURI(term.value.slice(baseIri.length))
+      : entityUrl + encodeURIComponent(term.value);
     link.title = term.value;
     return link;
   }
