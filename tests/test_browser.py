@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from selenium import webdriver
@@ -93,7 +93,7 @@ def test_run_shows_labels_with_links(driver: webdriver.Chrome, server: str) -> N
     assert driver.find_element(By.ID, "status").text.startswith(f"{len(found)} rows")
 
     link = table.find_element(By.CSS_SELECTOR, f'a[title="{VALIANT}"]')
-    assert attribute(link, "href").endswith(quote(VALIANT, safe=""))
+    assert attribute(link, "href") == server.rstrip("/") + "/award/medal-for-valiant-labor"
     assert link.text == "<award/medal-for-valiant-labor>"
 
     share = attribute(driver.find_element(By.LINK_TEXT, "Share"), "href")
