@@ -32,6 +32,8 @@ function makeEditor(textarea, onRun) {
       mode: 'sparql', lineNumbers: true, lineWrapping: true, viewportMargin: Infinity,
       extraKeys: { 'Ctrl-Enter': onRun, 'Cmd-Enter': onRun },
     });
+    // CodeMirror types into a textarea of its own: give it the query field's name.
+    cm.getInputField().setAttribute('aria-label', 'SPARQL query');
     return { get: () => cm.getValue(), set: (text) => cm.setValue(text), focus: () => cm.focus() };
   }
   textarea.addEventListener('keydown', (event) => {
