@@ -94,11 +94,15 @@ SEARCH = Page("search", "/search?" + urlencode({"q": "мопр"}))
 SHOWN = [HOME, AWARD, SPECIMEN, SEARCH]
 PAGES = [
     *SHOWN,
+    Page("organization", "/organization/nkvd"),
     Page("class", "/browse/AwardType"),
     Page("timeline", "/timeline"),
     Page("ontology", "/ontology"),
+    Page("shapes", "/shapes"),
     Page("dumps", "/dumps"),
+    Page("void", "/.well-known/void"),
     Page("sparql", "/sparql"),
+    Page("queries", "/queries"),
 ]
 IDS = [page.name for page in PAGES]
 
