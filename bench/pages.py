@@ -64,6 +64,10 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 REPRESENTATIONS = {"HTML": ("", BROWSER), "Turtle": (".ttl", "text/turtle")}
 """The suffix added to every path and the Accept header sent (a browser's, for HTML)."""
 TARGET_RATIO, TARGET_P99_MS = 0.5, 20.0
+CACHE = {"off": {"AWARDGRAPH_PAGE_CACHE": "0"}, "on": {}}
+"""awardgraph's page cache: off, every request renders its page; on, the setting's default
+(each worker keeps its last 2,000 pages, so a path list walked again is served from it
+once it holds fewer distinct entities than that)."""
 SERVERS = ("flask", "gunicorn")
 
 
@@ -151,6 +155,21 @@ def awardgraph(cat: Catalogue, port: int, args: argparse.Namespace, work: Path) 
     return argv
 
 
+def snapshot(rev: str, work: Path) -> Path:
+    """``src/``, ``ontology/`` and ``queries/`` of commit ``rev``, for the server to import
+    and read instead of the working tree (which others may be editing mid-run)."""
+    root = work / f"source-{rev}"
+    if not root.exists():
+        root.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "-C", str(BENCH.parent), "archive", rev, "src", "ontology", "queries"],
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(["tar", "-x", "-C", str(root)], input=archive.stdout, check=True)
+    return root
+
+
 def floor(cat: Catalogue, port: int, args: argparse.Namespace, work: Path) -> list[str]:
     argv = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--chdir", str(BENCH)]
     argv += ["--workers", str(args.workers), "--threads", str(args.threads)]
@@ -202,6 +221,7 @@ def by_class(root: str, cat: Catalogue, representation: str, n: int) -> dict[str
 class Bench:
     def __init__(self, args: argparse.Namespace, work: Path) -> None:
         self.args, self.work = args, work
+        self.servers = [f"awardgraph cache {c}" for c in args.cache.split(",") if c] + ["floor"]
         self.rows: list[Row] = []
         self.ready: dict[tuple[str, str], list[float]] = defaultdict(list)
         self.failed: dict[tuple[str, str], str] = {}
@@ -209,30 +229,36 @@ class Bench:
         self.wrong: dict[str, list[str]] = {}
 
     def server(self, name: str, cat: Catalogue) -> None:
-        """Start one server on the catalogue, check it (awardgraph), measure, stop it."""
+        """Start one server on the catalogue, check it (awardgraph), measure, stop it.
+        ``name`` is "floor" or "awardgraph cache off|on"."""
         scratch = Path(tempfile.mkdtemp(prefix="server-", dir=self.work))
         log_file, port = scratch / "server.log", free_port()
         root = f"http://127.0.0.1:{port}"
-        command = awardgraph if name == "awardgraph" else floor
+        ours = name.startswith("awardgraph")
+        command = awardgraph if ours else floor
+        env = {**os.environ, **(CACHE[name.split()[-1]] if ours else {})}
+        if ours and self.args.source:
+            source = snapshot(self.args.source, self.work)
+            env |= {"PYTHONPATH": str(source / "src"), "AWARDGRAPH_ROOT": str(source)}
         process: subprocess.Popen[bytes] | None = None
         started = time.perf_counter()
         try:
             argv = command(cat, port, self.args, self.work)
-            process = start(argv, log_file, dict(os.environ))
+            process = start(argv, log_file, env)
             sample = f"{root}{path_of(cat.samples[0][1], BASE)}"
             wait_ready(process, sample, log_file, self.args.start_timeout, BROWSER)
             self.ready[name, cat.name].append(time.perf_counter() - started)
             kinds = ["HTML"] if name == "floor" else list(REPRESENTATIONS)
-            if name == "awardgraph":
-                self.wrong[cat.name] = check(root, cat)
-                for line in self.wrong[cat.name]:
+            if ours:
+                self.wrong[f"{cat.name}, {name}"] = wrong = check(root, cat)
+                for line in wrong:
                     print(f"!!! {cat.name}: {line}", file=sys.stderr, flush=True)
             for kind in kinds:
                 for conns in self.args.connections:
                     self.measure(name, cat, kind, conns, root)
                     if process.poll() is not None:
                         raise PeerFailed(f"died under load (exit {process.returncode})")
-                if name == "awardgraph" and self.args.per_class:
+                if name.endswith("off") and self.args.per_class:
                     found = by_class(root, cat, kind, self.args.per_class)
                     self.classes[cat.name, kind] = found
         except (PeerFailed, OSError, RuntimeError, subprocess.SubprocessError) as error:
@@ -279,16 +305,18 @@ def report(bench: Bench, catalogues: list[Catalogue], log: Log) -> None:
         f"per connections, on the HTML list); targets: ratio ≥ {TARGET_RATIO:g}, p99 ≤ "
         f"{TARGET_P99_MS:g} ms\n"
     )
-    head = ("catalogue", "connections", "representation", "awardgraph req/s", "p50 ms")
+    head = ("catalogue", "page cache", "connections", "representation", "awardgraph req/s")
+    head += ("p50 ms",)
     head += ("p99 ms", "floor req/s", "floor p99 ms", "ratio", "ratio ≥ 0.5", "p99 ≤ 20 ms")
     log(f"| {' | '.join(head)} | errors |")
-    log("| --- | ---: | --- |" + " ---: |" * 6 + " :---: | :---: | ---: |")
-    for (server, cat, kind, conns), ours in rows.items():
-        if server != "awardgraph":
+    log("| --- | --- | ---: | --- |" + " ---: |" * 6 + " :---: | :---: | ---: |")
+    for (server, cat, kind, conns), ours in sorted(rows.items()):
+        if not server.startswith("awardgraph"):
             continue
         base = rows.get(("floor", cat, "HTML", conns))
         ratio = ours.rps / base.rps if base else None
-        cells = [cat, str(conns), kind, f"{ours.rps:.1f}", f"{ours.p50:.2f}", f"{ours.p99:.2f}"]
+        cells = [cat, server.split()[-1], str(conns), kind, f"{ours.rps:.1f}"]
+        cells += [f"{ours.p50:.2f}", f"{ours.p99:.2f}"]
         cells += [f"{base.rps:.1f}", f"{base.p99:.2f}"] if base else ["", ""]
         cells += [f"{ratio:.2f}" if ratio else "", _mark(ratio and ratio >= TARGET_RATIO)]
         errors = ours.errors + (base.errors if base else 0)
@@ -301,14 +329,15 @@ def report(bench: Bench, catalogues: list[Catalogue], log: Log) -> None:
     for (server, cat), seconds in bench.ready.items():
         log(f"| {server} | {cat} | {statistics.median(seconds):.1f} |")
     for cat in catalogues:
-        wrong = bench.wrong.get(cat.name)
-        verdict = "not run" if wrong is None else "; ".join(wrong) or "all as expected"
-        log(
-            f"\nChecks on {cat.name} ({len(cat.samples)} entities, HTML and Turtle, and an "
-            f"unknown one): {verdict}"
-        )
+        log(f"\nChecks on {cat.name} ({len(cat.samples)} entities, HTML and Turtle; one unknown):")
+        for server in bench.servers[:-1]:
+            wrong = bench.wrong.get(f"{cat.name}, {server}")
+            verdict = "not run" if wrong is None else "; ".join(wrong) or "all as expected"
+            log(f"- {server}: {verdict}")
     if bench.classes:
-        log("\nBy class, one request at a time on one connection (after the load), ms:\n")
+        log(
+            "\nBy class, cache off, one request at a time on one connection, after the load (ms):\n"
+        )
         log("| catalogue | representation | class | pages | median | p90 | max |")
         log("| --- | --- | --- | ---: | ---: | ---: | ---: |")
         for (cat, kind), found in bench.classes.items():
@@ -334,6 +363,8 @@ def main() -> None:
     add("--workers", type=int, default=2, help="gunicorn workers, both servers (serve's default)")
     add("--threads", type=int, default=8, help="threads per worker, both servers")
     add("--store", choices=("memory", "disk"), default="memory", help="awardgraph's store")
+    add("--cache", default="off,on", help="awardgraph's page cache: off and/or on (default size)")
+    add("--source", help="serve this commit's src/ (git archive), not the working tree")
     add("--keep", type=Path, help="keep generated data (and disk stores) here, to reuse")
     add("--paths", type=int, default=5000, help="entity paths in the list wrk walks")
     add("--per-class", type=int, default=50, help="requests per class timed alone (0: none)")
@@ -367,7 +398,7 @@ def main() -> None:
         bench = Bench(args, work)
         for cat in catalogues:
             for n in range(args.repeat):  # every other round in reverse, against drift
-                for server in ("awardgraph", "floor")[:: -1 if n % 2 else 1]:
+                for server in bench.servers[:: -1 if n % 2 else 1]:
                     bench.server(server, cat)
         report(bench, catalogues, log)
     log.save(args.save)
