@@ -4,8 +4,9 @@ request path itself costs, one thread, the bundled catalogue.
     .venv/bin/python bench/request_path.py [--requests 2000] [--rounds 2] [--pages-only]
 
 Every request is a different lookup text (a numbered comment), as in endpoint.py. Then
-one entity page (HTML, as a browser asks, and its ``.ttl``) against the hello floor of
-pages.py, with the part of awardgraph's time spent in ``Store.query`` (queries run and
+one entity page (HTML, as a browser asks, and its ``.ttl``), rendered every time (page
+cache off) and from the page cache (the default), against the hello floor of pages.py,
+with the part of awardgraph's time spent in ``Store.query`` (queries run and
 their rows read) apart from the rest (Flask, negotiation, building the description,
 the template or the Turtle writer).
 """
@@ -71,7 +72,7 @@ def pages(apps: dict[str, Callable[..., Any]], requests: int, rounds: int) -> No
                 assert status[-1].startswith("200"), f"{name} {path}: {status[-1]}"
                 calls, in_queries = spent[0] / requests, spent[1] / requests * 1e6
                 split = (
-                    f"  {calls:.0f} queries {in_queries:5.0f} us, rest {total - in_queries:5.0f} us"
+                    f"  {calls:.1f} queries {in_queries:5.0f} us, rest {total - in_queries:5.0f} us"
                 )
                 line = f"round {round_ + 1}  {kind:6} {name:11} {total:6.0f} us a request"
                 print(line + (split if calls else ""), flush=True)
@@ -92,7 +93,11 @@ def main() -> None:
 
     ours = create_app()
     _ = ours.extensions["awardgraph"].catalogue.store  # build before timing
-    pages({"awardgraph": ours, "hello-pages": hello_pages_app()}, args.page_requests, args.rounds)
+    os.environ["AWARDGRAPH_PAGE_CACHE"] = "0"  # every request renders its page
+    rendering = create_app()
+    del os.environ["AWARDGRAPH_PAGE_CACHE"]
+    entity_apps = {"awardgraph": rendering, "ag cached": ours, "hello-pages": hello_pages_app()}
+    pages(entity_apps, args.page_requests, args.rounds)
     if args.pages_only:
         return
     apps = {"awardgraph": ours, "flask-pyoxigraph": flask_pyoxigraph_app(), "hello": hello_app()}
