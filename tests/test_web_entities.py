@@ -362,3 +362,15 @@ def test_vocabulary_links_stay_here_under_another_base() -> None:
     assert (
         href("https://kihnu.com/Labor_Medals.html", BASE) == "https://kihnu.com/Labor_Medals.html"
     )
+
+
+def test_an_iri_ending_in_a_suffix_is_still_found(tmp_path: Path) -> None:
+    app = _app(
+        tmp_path,
+        PREAMBLE + '<citation/one> { <award/odd.ttl> a ag:AwardType ; rdfs:label "Odd"@en . }',
+    )
+    client = app.test_client()
+    _, text = _page(client, "/award/odd.ttl")
+    assert re.search(r"<h1[^>]*>Odd</h1>", text)
+    assert client.get("/award/odd.ttl.ttl").mimetype == "text/turtle"
+    assert client.get("/award/odd").status_code == 404

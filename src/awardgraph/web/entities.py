@@ -33,7 +33,7 @@ from awardgraph.web.http import (
     page_language,
     prefers_html,
 )
-from awardgraph.web.links import LANGUAGES, href, iri_of, labels, page_queries
+from awardgraph.web.links import LANGUAGES, href, iri_of, labels
 from awardgraph.web.links import SAFE as _SAFE
 
 bp = Blueprint("entities", __name__)
@@ -49,8 +49,11 @@ _MEDIA_TYPES = tuple(f.media_type for f in GRAPH_FORMATS.values())
 def entity(path: str) -> Response:
     base = site().config.base_iri
     stem, chosen = _split_suffix(path)
-    if chosen is not None and _exists(iri_of(stem, base)):
-        return _answer(iri_of(stem, base), stem, chosen)
+    if chosen is not None:
+        try:
+            return _answer(iri_of(stem, base), stem, chosen)
+        except NotFound:
+            pass  # perhaps an IRI that itself ends in ".ttl"
     return _answer(iri_of(path, base), path, None)
 
 
@@ -74,11 +77,6 @@ def _split_suffix(path: str) -> tuple[str, Format | str | None]:
         if path.endswith(suffix) and len(path) > len(suffix):
             return path[: -len(suffix)], fmt
     return path, None
-
-
-def _exists(iri: str) -> bool:
-    text = page_queries()["entity-exists"].text
-    return bool(site().catalogue.store.query(text, {"resource": ox.NamedNode(iri)}).boolean)
 
 
 def _choose(chosen: Format | str | None) -> Format | str:
