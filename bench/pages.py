@@ -274,7 +274,10 @@ class Bench:
         if self.args.warmup > 0:
             wrk(f"{root}/", "pages.lua", lua, conns, self.args.warmup)
         result = wrk(f"{root}/", "pages.lua", lua, conns, self.args.duration)
-        row = Row(name, cat.name, kind, conns, *rate(result))
+        rps, p50, p99, errors = rate(result)
+        if not result["requests"]:  # none answered within the run: no latency to report
+            p50 = p99 = float("inf")
+        row = Row(name, cat.name, kind, conns, rps, p50, p99, errors)
         self.rows.append(row)
         figures = f"{row.rps:.1f} req/s, p50 {row.p50:.2f} ms, p99 {row.p99:.2f} ms"
         print(f"  {name} {cat.name} {kind} c={conns}: {figures}, errors {row.errors}", flush=True)
