@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from awardgraph.namespaces import AG, PREFIXES, XSD
 from awardgraph.web.description import RDF_TYPE, Description, Property, Shown
@@ -157,3 +157,24 @@ def schema_org(
     text = json.dumps(data, ensure_ascii=False, indent=1)
     # Inside <script>, "</" would end the element; JSON allows "\u003c" for "<".
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def link(label: Label, url: str, language: str) -> Markup:
+    """A link to a resource, by its name, marked with the name's language if not the page's."""
+    kind = "" if label.named else ' class="iri"'
+    lang = (
+        f' lang="{escape(label.language)}"' if label.language and label.language != language else ""
+    )
+    return Markup(
+        f'<a href="{escape(url)}"{kind} title="{escape(label.iri)}"{lang}>{escape(label.text)}</a>'
+    )
+
+
+def cites(numbers: Sequence[int]) -> Markup:
+    """The numbers of the sentences stating a value, each a link to the sentence."""
+    return Markup(
+        "".join(
+            f'<a class="cite" href="#source-{n:d}" aria-label="source {n:d}">[{n:d}]</a>'
+            for n in numbers
+        )
+    )

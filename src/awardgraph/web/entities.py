@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
+from markupsafe import Markup
 
 from awardgraph.errors import NotFound
 from awardgraph.formats import GRAPH_FORMATS, Format
@@ -179,6 +180,11 @@ def _page(found: Description, path: str, language: str) -> str:
     vocabulary = site().vocabulary
     base = site().config.base_iri
     summary = display.summary(found, found.labels)
+    base_iri = site().config.base_iri
+
+    def name(iri: str) -> Markup:
+        return display.link(found.labels[iri], href(iri, base_iri), language)
+
     url = request.host_url.rstrip("/") + _quote("/" + path)
     return render_template(
         "entity.html",
@@ -194,6 +200,8 @@ def _page(found: Description, path: str, language: str) -> str:
         page_size=PAGE_SIZE,
         stamp=site().catalogue.stamp,
         namer=Namer(base),
+        name=name,
+        cites=display.cites,
         **_helpers(),
     )
 
