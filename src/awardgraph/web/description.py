@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
 from awardgraph.namespaces import AG, PREFIXES
 from awardgraph.store import Store
-from awardgraph.web.links import Label, labels, page_queries
+from awardgraph.web.links import Label, labels, page_queries, sort_key
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
@@ -185,11 +185,17 @@ def describe(
     for link in inverse:
         named.update((link.property, *link.subjects))
     found_labels = labels(store, named, language)
+    by_name = [
+        replace(
+            link, subjects=tuple(sorted(link.subjects, key=lambda i: sort_key(found_labels[i])))
+        )
+        for link in inverse
+    ]
 
     return Description(
         iri,
         _properties(iri, graphs, numbers),
-        tuple(inverse),
+        tuple(by_name),
         tuple(Citation(n, g) for g, n in numbers.items()),
         found_labels,
         tuple((t, tuple(g)) for t, g in graphs.items()),

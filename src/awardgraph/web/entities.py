@@ -41,6 +41,9 @@ bp = Blueprint("entities", __name__)
 
 PAGE_SIZE = 20
 """Resources listed per linking property on a page; ``?by=<property>&page=N`` for more."""
+RDF_LINKS = 500
+"""Resources linking by each property that the RDF of a resource names, with their labels;
+all of them are in the dumps and the SPARQL endpoint."""
 _HTML_SUFFIX = ".html"
 _SUFFIXES = {f.suffix: f for f in GRAPH_FORMATS.values()}
 _MEDIA_TYPES = tuple(f.media_type for f in GRAPH_FORMATS.values())
@@ -114,7 +117,7 @@ def _render(iri: str, path: str, fmt: Format | str, language: str) -> bytes:
     if isinstance(fmt, str):
         offsets, limit = _offsets(), PAGE_SIZE
     else:
-        offsets, limit = {}, site().config.max_rows or 10_000
+        offsets, limit = {}, RDF_LINKS
     store = site().catalogue.store
     found = describe(store, iri, language or LANGUAGES[0], limit=limit, offsets=offsets)
     if found is None:
