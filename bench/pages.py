@@ -158,11 +158,17 @@ def awardgraph(cat: Catalogue, port: int, args: argparse.Namespace, work: Path) 
 def snapshot(rev: str, work: Path) -> Path:
     """``src/``, ``ontology/`` and ``queries/`` of commit ``rev``, for the server to import
     and read instead of the working tree (which others may be editing mid-run)."""
-    root = work / f"source-{rev}"
+    commit = subprocess.run(
+        ["git", "-C", str(BENCH.parent), "rev-parse", "--short=12", rev],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    root = work / f"source-{commit}"  # by commit: HEAD moves between runs
     if not root.exists():
         root.mkdir(parents=True)
         archive = subprocess.run(
-            ["git", "-C", str(BENCH.parent), "archive", rev, "src", "ontology", "queries"],
+            ["git", "-C", str(BENCH.parent), "archive", commit, "src", "ontology", "queries"],
             capture_output=True,
             check=True,
         )
