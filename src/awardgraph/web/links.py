@@ -105,7 +105,9 @@ def labels(
     if not wanted:
         return {}
     values = " ".join(str(ox.NamedNode(i)) for i in wanted)
-    text = f"{page_queries()['labels'].text}\nVALUES ?item {{ {values} }}"
+    text = page_queries()["labels"].text.replace(
+        "VALUES ?item { }", f"VALUES ?item {{ {values} }}", 1
+    )
     found: dict[str, _Found] = defaultdict(_Found)
     for item, kind, value in store.query(text).terms:
         assert isinstance(item, ox.NamedNode) and isinstance(kind, ox.Literal)
