@@ -39,13 +39,6 @@ RDF_SUFFIXES = {
 }
 
 
-def _get(
-    client: FlaskClient, path: str, accept: str = ""
-) -> tuple[int, str, bytes, dict[str, str]]:
-    response = client.get(path, headers={"Accept": accept} if accept else {})
-    return response.status_code, response.mimetype, response.data, dict(response.headers)
-
-
 # --- the route and negotiation table ---------------------------------------------------
 
 ROUTES = [
@@ -376,3 +369,26 @@ def test_an_iri_ending_in_a_suffix_is_still_found(tmp_path: Path) -> None:
     assert re.search(r"<h1[^>]*>Odd</h1>", text)
     assert client.get("/award/odd.ttl.ttl").mimetype == "text/turtle"
     assert client.get("/award/odd").status_code == 404
+
+
+def test_ontology_page_describes_each_term(client: FlaskClient) -> None:
+    _, text = _page(client, "/ontology")
+    term = re.search(r'<article class="term" id="specimenOf">(.*?)</article>', text, re.DOTALL)
+    assert term, "no section for ag:specimenOf"
+    section = term[1]
+    assert (
+        "specimen of" in section and "The award type of which this is a physical piece" in section
+    )
+    assert re.search(r"Domain</dt>\s*<dd><a href=\"/ontology#Specimen\"", section)
+    assert re.search(r"Range</dt>\s*<dd><a href=\"/ontology#AwardType\"", section)
+    assert 'href="http://schema.org/model"' in section  # its close match, linked out
+    assert "specimens of this award" in section  # its inverse label
+    award = re.search(r'<article class="term" id="AwardType">(.*?)</article>', text, re.DOTALL)
+    assert award and 'href="/shapes#AwardType"' in award[1]  # the shape that checks it
+    assert 'href="/browse/AwardType"' in award[1]
+
+
+def test_shapes_page_names_each_shape_and_its_class(client: FlaskClient) -> None:
+    _, text = _page(client, "/shapes")
+    assert re.search(r'<code id="AwardType">agsh:AwardType</code>\s*checks every', text)
+    assert 'href="/ontology#AwardType">ag:AwardType</a>' in text

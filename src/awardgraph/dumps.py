@@ -27,6 +27,7 @@ from awardgraph.build import Stamp
 from awardgraph.catalogue import Catalogue
 from awardgraph.config import ENV_PREFIX, Config
 from awardgraph.errors import ConfigError
+from awardgraph.files import swap_in
 from awardgraph.formats import GRAPH_FORMATS, Format
 
 STEM = "awardgraph"
@@ -186,7 +187,7 @@ def write(catalogue: Catalogue, directory: Path) -> Manifest:
         (fresh / SUMS).write_text(manifest.sums(), encoding="utf-8")
         (fresh / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         fresh.chmod(0o755)  # mkdtemp's 0700 would keep a web server in front from reading it
-        _swap_in(fresh, directory)
+        swap_in(fresh, directory)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
@@ -251,18 +252,3 @@ def _locked(directory: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _swap_in(fresh: Path, path: Path) -> None:
-    """Replace ``path`` by ``fresh`` with two renames, restoring the old one on failure."""
-    if not path.exists():
-        fresh.rename(path)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-    path.replace(old)
-    try:
-        fresh.rename(path)
-    except OSError:
-        old.replace(path)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

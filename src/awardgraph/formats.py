@@ -32,6 +32,8 @@ class Format:
     quads: bool = False
     aliases: tuple[str, ...] = ()
     """Other media types that clients send for it (e.g. ``application/json``)."""
+    title: str = ""
+    """What people call it, for links on pages ("RDF/XML")."""
 
 
 def _table(*formats: Format) -> Mapping[str, Format]:
@@ -43,23 +45,29 @@ _JSON = ("application/json",)
 _XML = ("application/xml", "text/xml")
 
 GRAPH_FORMATS = _table(
-    Format("turtle", "text/turtle", ".ttl", "turtle", RdfFormat.TURTLE, W3C + "Turtle"),
+    Format(
+        "turtle", "text/turtle", ".ttl", "turtle", RdfFormat.TURTLE, W3C + "Turtle",
+        title="Turtle",
+    ),
     Format(
         "jsonld", "application/ld+json", ".jsonld", "json-ld", RdfFormat.JSON_LD,
-        W3C + "JSON-LD", aliases=_JSON,
+        W3C + "JSON-LD", aliases=_JSON, title="JSON-LD",
     ),
     Format(
         "ntriples", "application/n-triples", ".nt", "nt", RdfFormat.N_TRIPLES,
-        W3C + "N-Triples", aliases=("text/plain",),
+        W3C + "N-Triples", aliases=("text/plain",), title="N-Triples",
     ),
     Format(
         "rdfxml", "application/rdf+xml", ".rdf", "xml", RdfFormat.RDF_XML, W3C + "RDF_XML",
-        aliases=_XML,
+        aliases=_XML, title="RDF/XML",
     ),
-    Format("trig", "application/trig", ".trig", "trig", RdfFormat.TRIG, W3C + "TriG", True),
+    Format(
+        "trig", "application/trig", ".trig", "trig", RdfFormat.TRIG, W3C + "TriG", True,
+        title="TriG",
+    ),
     Format(
         "nquads", "application/n-quads", ".nq", "nquads", RdfFormat.N_QUADS, W3C + "N-Quads",
-        True,
+        True, title="N-Quads",
     ),
 )  # fmt: skip
 

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from awardgraph.config import DEFAULT_BASE_IRI
 from awardgraph.errors import BadQuery, ConfigError, DataSyntaxError, NotFound, UnknownFormat
+from awardgraph.files import swap_in
 from awardgraph.formats import graph_format
 from awardgraph.namespaces import PREFIXES, Namer
 from awardgraph.results import (
@@ -113,7 +114,7 @@ class Store:
             for name, text in {**(metadata or {}), BASE_IRI_FILE: base_iri}.items():
                 (fresh / name).write_text(text, encoding="utf-8")
             gc.collect()  # drop any iterator still holding the database open
-            _swap_in(fresh, path)
+            swap_in(fresh, path)
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
             raise
@@ -336,18 +337,3 @@ def _graph_iri(value: str) -> ox.NamedNode:
 
 def _in_graph(quad: ox.Quad, graph: ox.NamedNode | ox.DefaultGraph) -> ox.Quad:
     return ox.Quad(quad.subject, quad.predicate, quad.object, graph)
-
-
-def _swap_in(fresh: Path, path: Path) -> None:
-    """Replace ``path`` by ``fresh`` with two renames, restoring the old one on failure."""
-    if not path.exists():
-        fresh.rename(path)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-    path.replace(old)
-    try:
-        fresh.rename(path)
-    except OSError:
-        old.replace(path)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -65,24 +65,27 @@ def timeline_json() -> Response:
 
 
 def _page(template: str, build: Callable[[str], Any]) -> Response:
-    language = page_language()
-    stamp = site().catalogue.stamp
-    tag = etag(stamp.digest, "text/html", request.full_path, language)
-    if not_modified(tag, stamp.modified):
-        return _vary(cacheable(Response(status=304), tag, stamp.modified))
-    data = build(language)
-    body = render_template(template, data=data, lang=language, page_size=PAGE_SIZE)
-    return _vary(cacheable(Response(body, mimetype="text/html"), tag, stamp.modified))
+    def render(data: Any, language: str) -> Response:
+        body = render_template(template, data=data, lang=language, page_size=PAGE_SIZE)
+        return Response(body, mimetype="text/html")
+
+    return _answer("text/html", build, render)
 
 
 def _json(build: Callable[[str], Any]) -> Response:
+    return _answer("application/json", build, lambda data, _: jsonify(data.json()))
+
+
+def _answer(
+    media_type: str, build: Callable[[str], Any], render: Callable[[Any, str], Response]
+) -> Response:
+    """``render`` what ``build`` makes for the page's language, or a 304 when unchanged."""
     language = page_language()
     stamp = site().catalogue.stamp
-    tag = etag(stamp.digest, "application/json", request.full_path, language)
+    tag = etag(stamp.digest, media_type, request.full_path, language)
     if not_modified(tag, stamp.modified):
         return _vary(cacheable(Response(status=304), tag, stamp.modified))
-    data = build(language)
-    return _vary(cacheable(jsonify(data.json()), tag, stamp.modified))
+    return _vary(cacheable(render(build(language), language), tag, stamp.modified))
 
 
 def _vary(response: Response) -> Response:

@@ -25,7 +25,6 @@ RDFS_LABEL = PREFIXES["rdfs"] + "label"
 IS_REFERENCED_BY = PREFIXES["dcterms"] + "isReferencedBy"
 SOURCE = PREFIXES["dcterms"] + "source"
 QUOTE = AG + "quote"
-CITATION = AG + "Citation"
 COUNT, QUALIFIER = AG + "count", AG + "qualifier"
 
 Node = ox.NamedNode | ox.BlankNode

@@ -98,10 +98,6 @@ def literal_text(term: ox.Literal, qualifier: str = "", language: str = "en") ->
     return f"{words} {text}" if words else text
 
 
-def is_literal(shown: Shown) -> bool:
-    return isinstance(shown.term, ox.Literal)
-
-
 def summary(description: Description, labels: Mapping[str, Label]) -> str:
     """One line: the most telling facts (kind, year, what it is a piece or variant of)."""
     parts: list[str] = []

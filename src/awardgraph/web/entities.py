@@ -10,7 +10,7 @@ rel="alternate"`` headers. The ontology's hash IRIs (``ontology#Award``) are des
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from awardgraph.errors import NotFound
 from awardgraph.formats import GRAPH_FORMATS, Format
-from awardgraph.namespaces import AG, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, Namer
+from awardgraph.namespaces import AG, ONTOLOGY_IRI, PREFIXES, Namer
 from awardgraph.results import compact_jsonld, write_triples
 from awardgraph.web import display, site
 from awardgraph.web.description import Description, describe
@@ -47,6 +47,7 @@ all of them are in the dumps and the SPARQL endpoint."""
 _HTML_SUFFIX = ".html"
 _SUFFIXES = {f.suffix: f for f in GRAPH_FORMATS.values()}
 _MEDIA_TYPES = tuple(f.media_type for f in GRAPH_FORMATS.values())
+_ANY_SUFFIX = f"<any({', '.join(repr(s) for s in (*_SUFFIXES, _HTML_SUFFIX))}):suffix>"
 
 
 @bp.route("/<path:path>")
@@ -62,17 +63,15 @@ def entity(path: str) -> Response:
 
 
 @bp.route("/ontology")
-@bp.route("/ontology<any('.ttl','.jsonld','.nt','.rdf','.trig','.nq','.html'):suffix>")
+@bp.route("/ontology" + _ANY_SUFFIX)
 def ontology(suffix: str = "") -> Response:
-    vocabulary = site().vocabulary
-    return _document("ontology", ONTOLOGY_IRI, vocabulary.triples, suffix, _ontology_page)
+    return _document("ontology", site().vocabulary.triples, suffix, _ontology_page)
 
 
 @bp.route("/shapes")
-@bp.route("/shapes<any('.ttl','.jsonld','.nt','.rdf','.trig','.nq','.html'):suffix>")
+@bp.route("/shapes" + _ANY_SUFFIX)
 def shapes(suffix: str = "") -> Response:
-    vocabulary = site().vocabulary
-    return _document("shapes", SHAPES_IRI, vocabulary.shape_triples, suffix, _shapes_page)
+    return _document("shapes", site().vocabulary.shape_triples, suffix, _shapes_page)
 
 
 def _split_suffix(path: str) -> tuple[str, Format | str | None]:
@@ -87,14 +86,9 @@ def _choose(chosen: Format | str | None) -> Format | str:
     """The format asked for: by suffix, else HTML for browsers, else by ``Accept``."""
     if chosen is not None:
         return chosen
-    accept = request.headers.get("Accept", "")
-    if HTML in accept and _prefers_html():
+    if HTML in request.headers.get("Accept", "") and prefers_html(request, _MEDIA_TYPES):
         return HTML
     return negotiate(GRAPH_FORMATS, None, "the description of a resource")
-
-
-def _prefers_html() -> bool:
-    return prefers_html(request, _MEDIA_TYPES)
 
 
 def _answer(iri: str, path: str, chosen: Format | str | None) -> Response:
@@ -127,7 +121,7 @@ def _render(iri: str, path: str, fmt: Format | str, language: str) -> bytes:
         )
     if isinstance(fmt, str):
         return _page(found, path, language).encode()
-    return _rdf(found, fmt)
+    return _serialize(fmt, found.triples, found.quads)
 
 
 def _headers(
@@ -166,27 +160,28 @@ def _offsets() -> dict[str, int]:
     return {by: (max(int(page), 1) - 1) * PAGE_SIZE}
 
 
-def _rdf(found: Description, fmt: Format) -> bytes:
-    if fmt.quads:
+def _serialize(
+    fmt: Format,
+    triples: Callable[[], Iterable[ox.Triple]],
+    quads: Callable[[], Iterable[ox.Quad]] | None = None,
+) -> bytes:
+    """RDF in ``fmt``: ``quads`` for TriG and N-Quads when given (else the triples in the
+    default graph), JSON-LD compacted with the package's context."""
+    if fmt.quads and quads is not None:
         assert isinstance(fmt.oxigraph, ox.RdfFormat)
-        return ox.serialize(found.quads(), format=fmt.oxigraph, prefixes=_prefixes()) or b""
+        return ox.serialize(quads(), format=fmt.oxigraph, prefixes=dict(PREFIXES)) or b""
     if fmt.name == "jsonld":
-        return compact_jsonld(found.triples(), site().catalogue.context())
-    return write_triples(found.triples(), fmt.name)
-
-
-def _prefixes() -> dict[str, str]:
-    return dict(PREFIXES)
+        return compact_jsonld(triples(), site().catalogue.context())
+    return write_triples(triples(), fmt.name)
 
 
 def _page(found: Description, path: str, language: str) -> str:
     vocabulary = site().vocabulary
     base = site().config.base_iri
     summary = display.summary(found, found.labels)
-    base_iri = site().config.base_iri
 
     def name(iri: str) -> Markup:
-        return display.link(found.labels[iri], href(iri, base_iri), language)
+        return display.link(found.labels[iri], href(iri, base), language)
 
     url = request.host_url.rstrip("/") + _quote("/" + path)
     return render_template(
@@ -211,10 +206,8 @@ def _page(found: Description, path: str, language: str) -> str:
 
 def _alternates(path: str) -> list[tuple[str, str, str]]:
     """(name, media type, URL) of each RDF format of this resource."""
-    names = {"turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples",
-             "rdfxml": "RDF/XML", "trig": "TriG", "nquads": "N-Quads"}  # fmt: skip
     base = _quote("/" + path)
-    return [(names[f.name], f.media_type, base + f.suffix) for f in GRAPH_FORMATS.values()]
+    return [(f.title, f.media_type, base + f.suffix) for f in GRAPH_FORMATS.values()]
 
 
 def _helpers() -> dict[str, Any]:
@@ -242,11 +235,7 @@ def _inverse_url(prop: str, page: int) -> str:
 
 
 def _document(
-    name: str,
-    iri: str,
-    triples: Iterable[ox.Triple],
-    suffix: str,
-    page: Any,
+    name: str, triples: Iterable[ox.Triple], suffix: str, page: Callable[[], str]
 ) -> Response:
     """A vocabulary document (the ontology, the shapes) as a page or in an RDF format."""
     chosen: Format | str | None = None
@@ -258,12 +247,7 @@ def _document(
     tag = etag(stamp.digest, media_type, request.full_path)
     if not_modified(tag, stamp.modified):
         return _headers(cacheable(Response(status=304), tag, stamp.modified), name, chosen, fmt)
-    if isinstance(fmt, str):
-        body: str | bytes = page()
-    elif fmt.name == "jsonld":
-        body = compact_jsonld(triples, site().catalogue.context())
-    else:
-        body = write_triples(triples, fmt.name)
+    body = page() if isinstance(fmt, str) else _serialize(fmt, lambda: triples)
     response = Response(body, mimetype=media_type)
     return _headers(cacheable(response, tag, stamp.modified), name, chosen, fmt)
 

@@ -167,8 +167,3 @@ def _short(iri: str, namer: Namer) -> str:
 
 def sort_key(label: Label) -> tuple[str, str]:
     return (label.text.casefold(), label.iri)
-
-
-def ordered(found: Mapping[str, Label], iris: Sequence[str]) -> list[Label]:
-    """The labels of ``iris`` sorted by name, as lists on pages show them."""
-    return sorted((found[i] for i in iris), key=sort_key)

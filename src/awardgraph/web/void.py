@@ -30,14 +30,7 @@ DESCRIPTION = (
     "source page it comes from."
 )
 KEYWORDS = ("Soviet awards", "medals", "orders", "badges", "phaleristics")
-FORMAT_TITLES = {
-    "turtle": "Turtle",
-    "jsonld": "JSON-LD",
-    "ntriples": "N-Triples",
-    "rdfxml": "RDF/XML",
-    "trig": "TriG",
-    "nquads": "N-Quads",
-}
+FORMAT_TITLES = {f.name: f.title for f in GRAPH_FORMATS.values()}
 VOID_DUMP = "awardgraph.nt.gz"
 """The one file given as ``void:dataDump``: several values would say the dataset is
 split across them, while the dumps are the same data in other formats."""
