@@ -2,6 +2,11 @@
 
 Every test starts with no ``AWARDGRAPH_*`` variable set, so the machine's environment
 cannot change what a test sees.
+
+The built catalogues (``publication``, ``fixture_publication``) come in two stores, and
+every test that uses them runs on both: ``embedded`` (Oxigraph in this process) and
+``remote`` (a real ``oxigraph serve`` on a loopback port, reached over the SPARQL
+Protocol). ``pytest -k remote`` runs the remote half alone.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +27,10 @@ from awardgraph.catalogue import Catalogue
 from awardgraph.config import ENV_PREFIX, Config
 from awardgraph.web import create_app
 
+from .oxigraph import OxigraphServer
 from .support import DATA, FIXTURE_SETTINGS, ROOT
+
+STORES = ("embedded", "remote")
 
 
 @pytest.fixture(autouse=True)
@@ -52,21 +61,31 @@ def runner(fixture_env: dict[str, str]) -> CliRunner:
 
 
 @pytest.fixture(scope="session")
-def fixture_publication() -> Iterator[Publication]:
-    """The tiny catalogue, built once in memory."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in [n for n in os.environ if n.startswith(ENV_PREFIX)]:
-            patch.delenv(name)
-        yield build(Config.load(root=DATA, **FIXTURE_SETTINGS))
+def oxigraph_servers() -> Iterator[dict[str, str]]:
+    """Two Oxigraph servers, one per catalogue, by name: their query endpoints."""
+    with OxigraphServer() as project, OxigraphServer() as fixture:
+        yield {"project": project.query_url, "fixture": fixture.query_url}
 
 
-@pytest.fixture(scope="session")
-def publication() -> Iterator[Publication]:
-    """The project's own catalogue (data/, ontology/, queries/), built once in memory."""
+def _built(request: pytest.FixtureRequest, name: str, **settings: str | Path) -> Publication:
+    if request.param == "remote":
+        settings["store"] = request.getfixturevalue("oxigraph_servers")[name]
     with pytest.MonkeyPatch.context() as patch:
-        for name in [n for n in os.environ if n.startswith(ENV_PREFIX)]:
-            patch.delenv(name)
-        yield build(Config.load(root=ROOT))
+        for variable in [n for n in os.environ if n.startswith(ENV_PREFIX)]:
+            patch.delenv(variable)
+        return build(Config.load(**settings))
+
+
+@pytest.fixture(scope="session", params=STORES)
+def fixture_publication(request: pytest.FixtureRequest) -> Publication:
+    """The tiny catalogue, built once in each store."""
+    return _built(request, "fixture", root=DATA, **FIXTURE_SETTINGS)
+
+
+@pytest.fixture(scope="session", params=STORES)
+def publication(request: pytest.FixtureRequest) -> Publication:
+    """The project's own catalogue (data/, ontology/, queries/), built once in each store."""
+    return _built(request, "project", root=ROOT)
 
 
 @pytest.fixture

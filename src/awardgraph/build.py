@@ -18,8 +18,9 @@ from awardgraph import __version__
 from awardgraph.config import Config
 from awardgraph.errors import ValidationFailed
 from awardgraph.namespaces import ONTOLOGY_IRI
+from awardgraph.remote import RemoteStore
 from awardgraph.stats import stats
-from awardgraph.store import Store
+from awardgraph.store import BaseStore, Store
 from awardgraph.validate import Report, validate_files
 
 Progress = Callable[[str, int, int], None]
@@ -68,7 +69,7 @@ class Stamp:
 class Publication:
     """What a build produced: the store, the validation report and how long it took."""
 
-    store: Store
+    store: BaseStore
     report: Report
     files: tuple[Path, ...]
     seconds: float
@@ -76,7 +77,9 @@ class Publication:
 
     def summary(self, config: Config, top: int = 10) -> str:
         """Files, quads, distinct triples and the classes with most instances."""
-        where = config.display(config.store_path) if config.store_path else "in memory"
+        where = config.store_url or (
+            config.display(config.store_path) if config.store_path else "in memory"
+        )
         found = stats(self.store)
         statements, cited, _ = found.provenance.result.rows[0]
         lines = [
@@ -123,7 +126,13 @@ def build(config: Config, progress: Progress | None = None) -> Publication:
             advance("loaded", path)
         store.add_graph(ontology, ONTOLOGY_IRI, config.base_iri)
 
-    if config.store_path is None:
+    store: BaseStore
+    if config.store_url is not None:
+        built = Store.memory(config.base_iri)
+        load(built)
+        store = RemoteStore.of(config)
+        store.load(built.dump_stored, stamp.digest, stamp.modified)
+    elif config.store_path is None:
         store = Store.memory(config.base_iri)
         load(store)
     else:

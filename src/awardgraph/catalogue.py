@@ -1,7 +1,8 @@
 """One configured catalogue and the operations the CLI and the web share.
 
-The store is opened from ``config.store_path`` when one is set, otherwise built (and
-validated) in memory, once per ``Catalogue``. Put one on the Flask app in ``create_app``.
+The store is a SPARQL server when ``config.store_url`` is set, the on-disk store at
+``config.store_path`` when that is, otherwise built (and validated) in memory, once per
+``Catalogue``. Put one on the Flask app in ``create_app``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from typing import Any, BinaryIO, TextIO
 
 from awardgraph.build import Publication, Stamp, build
 from awardgraph.config import Config
-from awardgraph.errors import ConfigError
+from awardgraph.errors import ConfigError, NotFound
 from awardgraph.formats import graph_format
 from awardgraph.queries import NamedQuery, load_queries, resolve
+from awardgraph.remote import RemoteStore
 from awardgraph.results import Result
 from awardgraph.stats import Stats, stats
-from awardgraph.store import Store
+from awardgraph.store import BaseStore, Store
 
 
 class Catalogue:
@@ -30,7 +32,9 @@ class Catalogue:
         self._publication = publication
 
     @cached_property
-    def store(self) -> Store:
+    def store(self) -> BaseStore:
+        if self._publication is None and self.config.store_url is not None:
+            return RemoteStore.of(self.config)
         if self._publication is None and self.config.store_path is not None:
             return Store.open(self.config.store_path, self.config.base_iri)
         return self._built().store
@@ -38,6 +42,14 @@ class Catalogue:
     @cached_property
     def stamp(self) -> Stamp:
         """What identifies the published data, for HTTP caches."""
+        if self._publication is None and isinstance(self.store, RemoteStore):
+            found = self.store.publication()
+            if found is None:
+                raise NotFound(
+                    f"The SPARQL store at {self.config.store_url} holds no catalogue loaded "
+                    f"by awardgraph. Load it: awardgraph build --store {self.config.store_url}"
+                )
+            return Stamp(*found)
         if self._publication is None and self.config.store_path is not None:
             return Stamp.read(self.config.store_path)
         return self._built().stamp

@@ -32,7 +32,7 @@ R = TypeVar("R")
 
 
 def with_config(command: Callable[..., R]) -> Callable[..., R]:
-    """Add --data-dir, --base-iri and --store; pass ``config``; report our errors.
+    """Add --data-dir, --base-iri, --store and --config; pass ``config``; report our errors.
 
     An ``AwardgraphError`` becomes ``Error: …`` on stderr and the error's own exit code
     (not ``click.ClickException``, whose exit code is one per class).
@@ -50,14 +50,24 @@ def with_config(command: Callable[..., R]) -> Callable[..., R]:
     )
     @click.option(
         "--store",
-        "store_path",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="On-disk store directory: `build` writes it, other commands read it "
-        "[env AWARDGRAPH_STORE_PATH; default: build in memory].",
+        "store",
+        metavar="DIR|URL",
+        help="On-disk store directory, or a SPARQL server's query endpoint URL: `build` "
+        "loads it, other commands read it [env AWARDGRAPH_STORE; default: build in memory].",
+    )
+    @click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Settings file (TOML) [env AWARDGRAPH_CONFIG; default: awardgraph.toml if present].",
     )
     @functools.wraps(command)
     def wrapper(
-        data_dir: Path | None, base_iri: str | None, store_path: Path | None, **kwargs: Any
+        data_dir: Path | None,
+        base_iri: str | None,
+        store: str | None,
+        config_file: Path | None,
+        **kwargs: Any,
     ) -> R:
         root = Path.cwd()
         try:
@@ -65,7 +75,8 @@ def with_config(command: Callable[..., R]) -> Callable[..., R]:
             config = Config.load(
                 data_dir=data_dir and data_dir.resolve(),
                 base_iri=base_iri,
-                store_path=store_path and store_path.resolve(),
+                store=store if store is None or "://" in store else Path(store).resolve(),
+                config=config_file and config_file.resolve(),
             )
             root = config.root
             return command(config=config, **kwargs)

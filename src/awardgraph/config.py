@@ -1,5 +1,8 @@
-"""Settings in one declared place: explicit value > ``AWARDGRAPH_*`` environment > default.
+"""Settings in one declared place: explicit value > ``AWARDGRAPH_*`` environment > the
+config file > default.
 
+The config file is TOML (``awardgraph.toml`` in the root, or the file ``AWARDGRAPH_CONFIG``
+names), one key per setting, named as the settings are (``store = "http://…"``).
 Paths are checked lazily, when a command needs them, so that ``--help`` works anywhere.
 Relative paths are taken relative to ``root`` (the source checkout by default).
 """
@@ -7,6 +10,7 @@ Relative paths are taken relative to ``root`` (the source checkout by default).
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -19,6 +23,8 @@ from awardgraph.errors import ConfigError
 DEFAULT_BASE_IRI = "https://awardgraph.example/"
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 ENV_PREFIX = "AWARDGRAPH_"
+CONFIG_FILE = "awardgraph.toml"
+REMOTE_SCHEMES = ("http://", "https://")
 DATA_SUFFIXES = (".trig", ".ttl")
 
 PathSetting = Literal["data_dir", "ontology_file", "shapes_file", "queries_dir", "context_file"]
@@ -68,6 +74,13 @@ class Config:
     context_file: Path
     base_iri: str = DEFAULT_BASE_IRI
     store_path: Path | None = None
+    """An on-disk Oxigraph store (the ``store`` setting when it is a directory)."""
+    store_url: str | None = None
+    """A SPARQL 1.1 server's query endpoint (the ``store`` setting when it is a URL)."""
+    store_update: str | None = None
+    """The server's SPARQL Update endpoint, where it is not the query endpoint."""
+    store_data: str | None = None
+    """The server's Graph Store Protocol endpoint, used to load the data when given."""
     query_timeout: float = 10.0
     """Seconds a SPARQL query may run on the web before it is abandoned (0: no limit)."""
     max_rows: int = 10_000
@@ -89,6 +102,13 @@ class Config:
                 f"Base IRI '{self.base_iri}' must end in '/' or '#' so that relative IRIs "
                 f"such as <award/x> resolve under it. Set {ENV_PREFIX}BASE_IRI."
             )
+        for name in ("store_url", "store_update", "store_data"):
+            value = getattr(self, name)
+            if value is not None and not str(value).startswith(REMOTE_SCHEMES):
+                raise ConfigError(
+                    f"Setting {name} must be an http:// or https:// URL, not '{value}'. "
+                    f"Set {ENV_PREFIX}{'STORE' if name == 'store_url' else name.upper()}."
+                )
         if not urlsplit(self.license).scheme or " " in self.license:
             raise ConfigError(
                 f"Licence '{self.license}' must be an absolute IRI, such as "
@@ -97,26 +117,39 @@ class Config:
 
     @classmethod
     def load(cls, **overrides: str | Path | float | None) -> Config:
-        """Resolve every setting; an override of ``None`` counts as not given."""
+        """Resolve every setting; an override of ``None`` counts as not given.
+
+        ``store`` (a directory or a URL) sets ``store_path`` or ``store_url``; ``config``
+        names the config file.
+        """
         names = {f.name for f in fields(cls)}
-        unknown = sorted(set(overrides) - names)
+        unknown = sorted(set(overrides) - names - {"store", "config"})
         if unknown:
             raise ConfigError(f"Unknown setting(s) {unknown}. Settings: {sorted(names)}.")
 
-        def pick(name: str) -> Any:
-            given = overrides.get(name)
-            if given is not None:
-                return given
+        def given(name: str) -> Any:
+            if (value := overrides.get(name)) is not None:
+                return value
             return os.environ.get(ENV_PREFIX + name.upper()) or None
 
-        root = Path(pick("root") or Path(__file__).resolve().parents[2]).resolve()
+        root = Path(given("root") or Path(__file__).resolve().parents[2]).resolve()
+        found = _config_file(root, given("config"), names - {"root"} | {"store"})
+
+        def pick(name: str) -> Any:
+            value = given(name)
+            return found.get(name) if value is None else value
+
         paths = {name: root / Path(pick(name) or default) for name, (default, _) in _PATHS.items()}
-        store = pick("store_path")
+        store = pick("store") or pick("store_path") or pick("store_url")
+        remote = isinstance(store, str) and store.startswith(REMOTE_SCHEMES)
         dumps = pick("dumps_dir")
         return cls(
             root=root,
             base_iri=str(pick("base_iri") or DEFAULT_BASE_IRI),
-            store_path=None if store is None else root / Path(store),
+            store_path=None if store is None or remote else root / Path(store),
+            store_url=store if remote else None,
+            store_update=pick("store_update"),
+            store_data=pick("store_data"),
             dumps_dir=None if dumps is None else root / Path(dumps),
             license=str(pick("license") or DEFAULT_LICENSE),
             query_timeout=_number("query_timeout", pick("query_timeout"), cls.query_timeout),
@@ -157,3 +190,24 @@ class Config:
                 f"'{self.display(directory)}'. Set {ENV_PREFIX}DATA_DIR or add TriG files."
             )
         return files
+
+
+def _config_file(root: Path, named: str | Path | None, settings: set[str]) -> dict[str, Any]:
+    """The settings of the config file ``named`` (must exist) or ``root/awardgraph.toml``."""
+    path = root / Path(named) if named else root / CONFIG_FILE
+    if not named and not path.is_file():
+        return {}
+    try:
+        found = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(
+            f"Config file '{path}' cannot be read: {error.strerror}. Set {ENV_PREFIX}CONFIG."
+        ) from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"Config file '{path}' is not valid TOML: {error}.") from error
+    unknown = sorted(set(found) - settings)
+    if unknown:
+        raise ConfigError(
+            f"Config file '{path}' has unknown setting(s) {unknown}. Settings: {sorted(settings)}."
+        )
+    return {name: value for name, value in found.items() if value != ""}

@@ -12,6 +12,7 @@ The hierarchy, so that the web layer and the CLI can each handle one base class:
     │   ├── UnsupportedMediaType  a request body of a media type we do not read (415)
     │   └── Refused          a request the read-only, safe endpoint will not run (403)
     ├── QueryTimeout         a query ran past the time limit (503)
+    ├── StoreUnavailable     a remote SPARQL store does not answer (503)
     └── NotFound             an entity, a canned query or a store does not exist
 
 Exit codes follow pySHACL's: 0 conforms, 1 does not conform, 2 anything else.
@@ -110,6 +111,14 @@ class QueryTimeout(AwardgraphError):
     """A query ran longer than the ``query_timeout`` setting and was abandoned."""
 
     status = 503
+
+
+class StoreUnavailable(AwardgraphError):
+    """A remote SPARQL store is down, unreachable or failing; worth retrying later."""
+
+    status = 503
+    retry_after = 5
+    """Seconds a client is asked to wait (the ``Retry-After`` header)."""
 
 
 class NotFound(AwardgraphError):

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from awardgraph.errors import Refused
+from awardgraph.errors import BadQuery, Refused
 
 _TOKEN = re.compile(
     r"""
@@ -110,3 +110,58 @@ def refuse_hazards(text: str) -> QueryText:
             "its own store."
         )
     return found
+
+
+def with_values(text: str, values: dict[str, str]) -> str:
+    """``text`` with a one-row ``VALUES`` block first in its outermost ``WHERE`` group.
+
+    How parameters reach a server that has no way to bind them (SPARQL 1.1 Protocol has
+    none): ``values`` maps variable names to terms written in SPARQL (``<iri>``,
+    ``"text"@en``). Joined first in the group, the row binds the variables wherever the
+    group uses them, as SEP-0007 substitution does, except inside sub-queries.
+    """
+    if not values:
+        return text
+    names = " ".join(f"?{name}" for name in values)
+    row = " ".join(values.values())
+    block = f" VALUES ({names}) {{ ({row}) }} "
+    at = _where_group(text)
+    return text[:at] + block + text[at:]
+
+
+def _where_group(text: str) -> int:
+    """Where the outermost WHERE group's content begins (just past its ``{``)."""
+    parens = braces = 0
+    template = ""  # CONSTRUCT's template comes first: "expected", then "inside"
+    position = 0
+
+    def punctuation(start: int, end: int) -> int | None:
+        nonlocal parens, braces, template
+        for index in range(start, end):
+            char = text[index]
+            if char in "()":
+                parens += 1 if char == "(" else -1
+            elif char == "{":
+                if braces == 0 and parens == 0:
+                    if template != "expected":
+                        return index + 1
+                    template = "inside"
+                braces += 1
+            elif char == "}":
+                braces -= 1
+                if braces == 0 and template == "inside":
+                    template = ""
+        return None
+
+    for token in _TOKEN.finditer(text):
+        if (found := punctuation(position, token.start())) is not None:
+            return found
+        word = token[0].upper() if token.lastgroup == "word" else ""
+        if word == "CONSTRUCT":
+            template = "expected"
+        elif word == "WHERE" and template == "expected":
+            raise BadQuery("Parameters cannot be bound in the CONSTRUCT WHERE short form.")
+        position = token.end()
+    if (found := punctuation(position, len(text))) is not None:
+        return found
+    raise BadQuery("Parameters need a WHERE clause to be bound in; the query has none.")

@@ -2,10 +2,12 @@
 
 The catalogue is built once, before any worker starts: in memory in the master process,
 which the workers then share by ``fork`` (``preload_app``), or into the on-disk store,
-which each worker opens read-only. A store whose data files changed since it was built
-is rebuilt first; if the new data does not conform, the last good store goes on being
-served. A worker holding a query that ran past the time limit is replaced once its
-current requests are answered, which ends the query (see ``timelimit.py``).
+which each worker opens read-only, or into a SPARQL server (a remote store), which the
+workers query. A store whose data files changed since it was built is rebuilt first; if
+the new data does not conform, the last good store goes on being served. A worker
+holding a query that ran past the time limit is replaced once its current requests are
+answered, which ends the query (see ``timelimit.py``); a remote store's query ends by
+itself, at its read timeout.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from awardgraph.catalogue import Catalogue
 from awardgraph.config import Config
 from awardgraph.dumps import ensure as ensure_dumps
 from awardgraph.errors import ValidationFailed
+from awardgraph.remote import RemoteStore
 from awardgraph.web import Site, create_app
 
 Echo = Callable[[str], None]
@@ -38,24 +41,31 @@ def publish(config: Config, echo: Echo) -> Catalogue:
         catalogue = Catalogue(config, build(config))
         echo(f"Built the catalogue in memory: {catalogue.triples} triples.")
         return catalogue
-    if not config.store_path.exists():
-        echo(f"Building the store {config.display(config.store_path)} …")
+    if config.store_url is not None:
+        where, loaded = config.store_url, RemoteStore.of(config).publication()
+        built = None if loaded is None else Stamp(*loaded)
+    else:
+        where = config.display(config.store_path)
+        built = Stamp.read(config.store_path) if config.store_path.exists() else None
+    if built is None:
+        echo(f"Building the store {where} …")
         build(config)
-    elif Stamp.read(config.store_path) != Stamp.of(config, config.data_files()):
-        echo(f"The data changed since {config.display(config.store_path)} was built; rebuilding.")
+    elif built != Stamp.of(config, config.data_files()):
+        echo(f"The data changed since {where} was built; rebuilding.")
         try:
             build(config)
         except ValidationFailed as failure:
             echo(failure.report.format(config.root))
             echo(f"Warning: {failure} Serving the store as it was last built.")
-    return Catalogue(config)  # each worker opens the store read-only on first use
+    return Catalogue(config)  # each worker opens or reaches the store on first use
 
 
 def publish_dumps(config: Config, catalogue: Catalogue, echo: Echo) -> None:
     """Write the dumps now, in the master, unless they are current: the workers then find
     them and serve them, instead of each writing its own."""
-    # An on-disk store is opened here by a catalogue of its own, dropped before the fork.
-    found = ensure_dumps(catalogue if config.store_path is None else Catalogue(config))
+    # A store is opened here by a catalogue of its own, dropped before the fork.
+    own = config.store_path is None and config.store_url is None
+    found = ensure_dumps(catalogue if own else Catalogue(config))
     state = "Wrote" if found.written else "Serving"
     echo(f"{state} the dumps in {config.display(found.directory)}.")
 
@@ -96,7 +106,7 @@ def serve(
             echo(f"Serving the catalogue at {url}/ (SPARQL endpoint: {url}/sparql)")
 
     def post_request(worker: Any, request: Any, environ: Any, response: Any) -> None:
-        if site.time_limit.abandoned:
+        if site.time_limit.abandoned and config.store_url is None:  # remote: ends by itself
             worker.log.warning("A query ran past the time limit; replacing this worker.")
             worker.alive = False
 

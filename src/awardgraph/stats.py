@@ -13,7 +13,7 @@ from pathlib import Path
 
 from awardgraph.queries import NamedQuery, load_queries
 from awardgraph.results import Result
-from awardgraph.store import Store
+from awardgraph.store import BaseStore
 
 STATS_DIR = Path(__file__).parent / "stats"
 
@@ -41,7 +41,7 @@ class Stats:
         return "\n\n".join(parts)
 
 
-def stats(store: Store) -> Stats:
+def stats(store: BaseStore) -> Stats:
     """Run the statistics queries over the union of all graphs."""
     queries = load_queries(STATS_DIR)
 

@@ -18,6 +18,7 @@ import gc
 import re
 import shutil
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
@@ -57,7 +58,104 @@ def literal(value: str, datatype: str | None = None, language: str | None = None
     return ox.Literal(value, datatype=iri(datatype) if datatype else None, language=language)
 
 
-class Store:
+Found = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
+"""What evaluating a query gives: solutions, a boolean, or triples (CONSTRUCT, DESCRIBE)."""
+
+
+class BaseStore(ABC):
+    """What the catalogue needs of a store: SPARQL queries and the whole dataset.
+
+    ``Store`` is Oxigraph in this process; ``remote.RemoteStore`` any SPARQL 1.1 server.
+    """
+
+    base_iri: str
+
+    def query(
+        self,
+        text: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        max_rows: int | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> Result:
+        """Run a SPARQL query with ``bindings`` substituted, keeping at most ``max_rows``.
+
+        The default graph is the merge of all graphs and every graph can be named, unless
+        the query picks its own (``FROM``, ``FROM NAMED``) or ``default_graphs`` and
+        ``named_graphs`` (the protocol's ``default-graph-uri``, ``named-graph-uri``) do.
+        """
+        namer = Namer(self.base_iri)
+        with _failures(text):
+            found = self._evaluate(text, bindings, default_graphs, named_graphs)
+            if isinstance(found, ox.QueryBoolean):
+                return Result("ask", (), (), namer, bool(found))
+            if isinstance(found, ox.QuerySolutions):
+                variables = tuple(v.value for v in found.variables)
+                solutions, truncated = _capped(found, max_rows)
+                rows = tuple(tuple(s[v] for v in variables) for s in solutions)
+                return Result("select", variables, rows, namer, truncated=truncated)
+            triples, truncated = _capped(found, max_rows)
+            rows = tuple((t.subject, t.predicate, t.object) for t in triples)
+            names = ("subject", "predicate", "object")
+        return Result("graph", names, rows, namer, None, tuple(triples), truncated)
+
+    def answer(
+        self,
+        text: str,
+        format_name: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        max_rows: int | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> tuple[bytes, bool]:
+        """Run a query as ``query`` does, and write its answer with Oxigraph's own writers.
+
+        Faster than ``query(...).serialize(...)``: no row becomes Python objects. Returns
+        the bytes and whether rows were cut at ``max_rows``.
+        """
+        with _failures(text):
+            found = self._evaluate(text, bindings, default_graphs, named_graphs)
+            if isinstance(found, ox.QuerySolutions | ox.QueryBoolean):
+                if is_graph_format(format_name):
+                    raise UnknownFormat("SELECT and ASK results are not RDF.")
+                if isinstance(found, ox.QueryBoolean):
+                    return write_solutions(boolean_json(bool(found)), format_name), False
+                return capped_solutions(found, format_name, max_rows)
+            if not is_graph_format(format_name):
+                raise UnknownFormat("CONSTRUCT and DESCRIBE results are RDF, not results.")
+            triples, truncated = _capped(found, max_rows)
+            return write_triples(triples, format_name), truncated
+
+    @abstractmethod
+    def _evaluate(
+        self,
+        text: str,
+        bindings: Mapping[str, Term] | None,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+    ) -> Found: ...
+
+    @abstractmethod
+    def export(
+        self, format_name: str, out: BinaryIO, *, context: Mapping[str, Any] | None = None
+    ) -> None:
+        """Write the dataset (TriG, N-Quads) or the union of its graphs (other formats)."""
+
+    @abstractmethod
+    def count_triples(self) -> int:
+        """Distinct triples over all graphs (the size of their RDF merge)."""
+
+    @abstractmethod
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad as loaded: named graphs kept, the default graph without the copies."""
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.quads())
+
+
+class Store(BaseStore):
     """An Oxigraph store, in memory or on disk, holding the catalogue's quads."""
 
     def __init__(self, inner: ox.Store, base_iri: str = DEFAULT_BASE_IRI) -> None:
@@ -148,71 +246,13 @@ class Store:
         copies = (_in_graph(q, DEFAULT_GRAPH) for q in quads if q.graph_name != DEFAULT_GRAPH)
         self._inner.extend([*quads, *copies])
 
-    def query(
-        self,
-        text: str,
-        bindings: Mapping[str, Term] | None = None,
-        *,
-        max_rows: int | None = None,
-        default_graphs: Sequence[str] = (),
-        named_graphs: Sequence[str] = (),
-    ) -> Result:
-        """Run a SPARQL query with ``bindings`` substituted, keeping at most ``max_rows``.
-
-        The default graph is the merge of all graphs and every graph can be named, unless
-        the query picks its own (``FROM``, ``FROM NAMED``) or ``default_graphs`` and
-        ``named_graphs`` (the protocol's ``default-graph-uri``, ``named-graph-uri``) do.
-        """
-        namer = Namer(self.base_iri)
-        with _failures(text):
-            found = self._evaluate(text, bindings, default_graphs, named_graphs)
-            if isinstance(found, ox.QueryBoolean):
-                return Result("ask", (), (), namer, bool(found))
-            if isinstance(found, ox.QueryTriples):
-                triples, truncated = _capped(found, max_rows)
-                rows = tuple((t.subject, t.predicate, t.object) for t in triples)
-                names = ("subject", "predicate", "object")
-                return Result("graph", names, rows, namer, None, tuple(triples), truncated)
-            variables = tuple(v.value for v in found.variables)
-            solutions, truncated = _capped(found, max_rows)
-            rows = tuple(tuple(s[v] for v in variables) for s in solutions)
-        return Result("select", variables, rows, namer, truncated=truncated)
-
-    def answer(
-        self,
-        text: str,
-        format_name: str,
-        bindings: Mapping[str, Term] | None = None,
-        *,
-        max_rows: int | None = None,
-        default_graphs: Sequence[str] = (),
-        named_graphs: Sequence[str] = (),
-    ) -> tuple[bytes, bool]:
-        """Run a query as ``query`` does, and write its answer with Oxigraph's own writers.
-
-        Faster than ``query(...).serialize(...)``: no row becomes Python objects. Returns
-        the bytes and whether rows were cut at ``max_rows``.
-        """
-        with _failures(text):
-            found = self._evaluate(text, bindings, default_graphs, named_graphs)
-            if isinstance(found, ox.QueryTriples):
-                if not is_graph_format(format_name):
-                    raise UnknownFormat("CONSTRUCT and DESCRIBE results are RDF, not results.")
-                triples, truncated = _capped(found, max_rows)
-                return write_triples(triples, format_name), truncated
-            if is_graph_format(format_name):
-                raise UnknownFormat("SELECT and ASK results are not RDF.")
-            if isinstance(found, ox.QueryBoolean):
-                return write_solutions(boolean_json(bool(found)), format_name), False
-            return capped_solutions(found, format_name, max_rows)
-
     def _evaluate(
         self,
         text: str,
         bindings: Mapping[str, Term] | None,
         default_graphs: Sequence[str],
         named_graphs: Sequence[str],
-    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    ) -> Found:
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         dataset: dict[str, Any] = {}
         if default_graphs or named_graphs:
@@ -240,6 +280,11 @@ class Store:
         else:
             out.write(write_triples(self._union(), fmt.name))
 
+    def dump_stored(self, out: BinaryIO) -> None:
+        """Every quad as stored, the default graph's copies included, as N-Quads: what
+        another store must hold to answer as this one does."""
+        self._inner.dump(out, ox.RdfFormat.N_QUADS)
+
     def _union(self) -> Iterator[ox.Triple]:
         return (q.triple for q in self._inner.quads_for_pattern(None, None, None, DEFAULT_GRAPH))
 
@@ -259,9 +304,6 @@ class Store:
                 if any(q.graph_name != DEFAULT_GRAPH for q in stated):
                     continue
             yield quad
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self.quads())
 
 
 def syntax_error(path: Path, base_iri: str | None = None) -> DataSyntaxError | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 
 from awardgraph.namespaces import AG, PREFIXES
-from awardgraph.store import Store
+from awardgraph.store import BaseStore
 from awardgraph.web.links import Label, labels, page_queries, sort_key
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -134,7 +134,7 @@ class Description:
 
 
 def describe(
-    store: Store,
+    store: BaseStore,
     iri: str,
     language: str,
     *,

@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
-from awardgraph.errors import AwardgraphError
+from awardgraph.errors import AwardgraphError, StoreUnavailable
 from awardgraph.web.http import prefers_html
 
 
@@ -35,7 +35,10 @@ def error_response(status: int, message: str) -> Response:
 
 
 def _ours(error: AwardgraphError) -> Response:
-    return error_response(error.status, str(error))
+    response = error_response(error.status, str(error))
+    if isinstance(error, StoreUnavailable):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _http(error: HTTPException) -> Response:

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from awardgraph.namespaces import ONTOLOGY_IRI, SHAPES_IRI, Namer
 from awardgraph.queries import NamedQuery, load_queries
-from awardgraph.store import Store
+from awardgraph.store import BaseStore
 
 LANGUAGES = ("en", "ru")
 """The languages a page can be shown in; the first is the default."""
@@ -93,7 +93,7 @@ class _Found:
 
 
 def labels(
-    store: Store, iris: Iterable[str], language: str = LANGUAGES[0], namer: Namer | None = None
+    store: BaseStore, iris: Iterable[str], language: str = LANGUAGES[0], namer: Namer | None = None
 ) -> dict[str, Label]:
     """Labels and types of ``iris`` in one query, preferring ``language``.
 

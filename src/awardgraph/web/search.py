@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from awardgraph.store import Store
+from awardgraph.store import BaseStore
 from awardgraph.web.links import page_queries
 
 RANKS = ("exact", "prefix", "word", "contains")
@@ -42,7 +42,7 @@ class NameIndex:
         self._names = [(fold(label), label, iri) for iri, label in pairs]
 
     @classmethod
-    def of(cls, store: Store) -> NameIndex:
+    def of(cls, store: BaseStore) -> NameIndex:
         pairs = []
         for item, label in store.query(page_queries()["browse-names"].text).terms:
             if isinstance(item, ox.NamedNode) and isinstance(label, ox.Literal):

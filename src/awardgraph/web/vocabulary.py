@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from awardgraph.namespaces import AG, PREFIXES
-from awardgraph.store import Store
+from awardgraph.store import BaseStore
 from awardgraph.web.links import page_queries
 
 SCHEMA = PREFIXES["schema"]
@@ -71,7 +71,7 @@ class Vocabulary:
         return [(title, groups[title]) for title in order if groups.get(title)]
 
 
-def load_vocabulary(store: Store, shapes_file: Path) -> Vocabulary:
+def load_vocabulary(store: BaseStore, shapes_file: Path) -> Vocabulary:
     terms: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = defaultdict(
         lambda: defaultdict(list)
     )
