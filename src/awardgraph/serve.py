@@ -37,7 +37,7 @@ def default_workers() -> int:
 
 def publish(config: Config, echo: Echo) -> Catalogue:
     """The catalogue to serve, built now if it has to be."""
-    if config.store_path is None:
+    if config.store_path is None and config.store_url is None:
         catalogue = Catalogue(config, build(config))
         echo(f"Built the catalogue in memory: {catalogue.triples} triples.")
         return catalogue
@@ -45,6 +45,7 @@ def publish(config: Config, echo: Echo) -> Catalogue:
         where, loaded = config.store_url, RemoteStore.of(config).publication()
         built = None if loaded is None else Stamp(*loaded)
     else:
+        assert config.store_path is not None
         where = config.display(config.store_path)
         built = Stamp.read(config.store_path) if config.store_path.exists() else None
     if built is None:

@@ -154,7 +154,8 @@ def describe(
         return None
 
     graphs: dict[ox.Triple, list[str]] = defaultdict(list)
-    for _, subject, prop, value, graph in rows:
+    # In a stable order, not the store's (which differs between engines and loads).
+    for _, subject, prop, value, graph in sorted(rows, key=lambda row: [str(t) for t in row]):
         assert isinstance(subject, Node) and isinstance(prop, ox.NamedNode)
         assert isinstance(value, Value)
         stated = graphs[ox.Triple(subject, prop, value)]
