@@ -41,9 +41,7 @@ class OxigraphServer:
         command = [_binary(), "serve", "--bind", f"127.0.0.1:{self.port}"]
         if self.location is not None:
             command += ["--location", str(self.location)]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
