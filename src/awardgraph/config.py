@@ -81,6 +81,9 @@ class Config:
     """The server's SPARQL Update endpoint, where it is not the query endpoint."""
     store_data: str | None = None
     """The server's Graph Store Protocol endpoint, used to load the data when given."""
+    store_default_graph: str | None = None
+    """A named graph that stands in for the default graph on a server whose own default
+    graph awardgraph cannot fill (Virtuoso's is the union of all graphs, its own included)."""
     query_timeout: float = 10.0
     """Seconds a SPARQL query may run on the web before it is abandoned (0: no limit)."""
     max_rows: int = 10_000
@@ -109,6 +112,12 @@ class Config:
                     f"Setting {name} must be an http:// or https:// URL, not '{value}'. "
                     f"Set {ENV_PREFIX}{'STORE' if name == 'store_url' else name.upper()}."
                 )
+        graph = self.store_default_graph
+        if graph is not None and (not urlsplit(graph).scheme or " " in graph):
+            raise ConfigError(
+                f"Setting store_default_graph must be an absolute IRI, such as "
+                f"urn:x-awardgraph:default, not '{graph}'. Set {ENV_PREFIX}STORE_DEFAULT_GRAPH."
+            )
         if not urlsplit(self.license).scheme or " " in self.license:
             raise ConfigError(
                 f"Licence '{self.license}' must be an absolute IRI, such as "
@@ -150,6 +159,7 @@ class Config:
             store_url=store if remote else None,
             store_update=pick("store_update"),
             store_data=pick("store_data"),
+            store_default_graph=pick("store_default_graph"),
             dumps_dir=None if dumps is None else root / Path(dumps),
             license=str(pick("license") or DEFAULT_LICENSE),
             query_timeout=_number("query_timeout", pick("query_timeout"), cls.query_timeout),
