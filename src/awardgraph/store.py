@@ -18,6 +18,7 @@ import gc
 import re
 import shutil
 import tempfile
+import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice
@@ -208,6 +209,7 @@ class Store(BaseStore):
             raise ConfigError(f"Store path '{path}' exists and is not a directory.")
         path.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
+        building: Store | None = None
         try:
             building = cls(ox.Store(str(fresh)), base_iri)
             loader(building)
@@ -217,7 +219,12 @@ class Store(BaseStore):
                 (fresh / name).write_text(text, encoding="utf-8")
             gc.collect()  # drop any iterator still holding the database open
             swap_in(fresh, path)
-        except BaseException:
+        except BaseException as error:
+            # Let go of the half-built database (the traceback's frames hold it) so that
+            # it is closed before its files are removed, not written again after.
+            building = None
+            traceback.clear_frames(error.__traceback__)
+            gc.collect()
             shutil.rmtree(fresh, ignore_errors=True)
             raise
         return cls.open(path, base_iri)
