@@ -209,12 +209,8 @@ class Store(BaseStore):
             raise ConfigError(f"Store path '{path}' exists and is not a directory.")
         path.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
-        building: Store | None = None
         try:
-            building = cls(ox.Store(str(fresh)), base_iri)
-            loader(building)
-            building._close()
-            del building
+            cls._fill(fresh, loader, base_iri)
             for name, text in {**(metadata or {}), BASE_IRI_FILE: base_iri}.items():
                 (fresh / name).write_text(text, encoding="utf-8")
             gc.collect()  # drop any iterator still holding the database open
@@ -222,12 +218,17 @@ class Store(BaseStore):
         except BaseException as error:
             # Let go of the half-built database (the traceback's frames hold it) so that
             # it is closed before its files are removed, not written again after.
-            building = None
             traceback.clear_frames(error.__traceback__)
             gc.collect()
             shutil.rmtree(fresh, ignore_errors=True)
             raise
         return cls.open(path, base_iri)
+
+    @classmethod
+    def _fill(cls, path: Path, loader: Callable[[Store], None], base_iri: str) -> None:
+        building = cls(ox.Store(str(path)), base_iri)
+        loader(building)
+        building._close()
 
     def _close(self) -> None:
         self._inner.flush()

@@ -169,7 +169,7 @@ def award_type(w: Writer, rng: random.Random, index: int, specimens: int) -> Non
     )
     serials = rng.sample(range(1, 10 * specimens + 1000), specimens)
     for row in range(0, specimens, ROW):
-        blocks = []
+        blocks: list[str] = []
         for serial in serials[row : row + ROW]:
             blocks += specimen(w, rng, award, serial)
         numbers = " ".join(str(s) for s in serials[row : row + ROW])
