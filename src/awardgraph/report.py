@@ -41,6 +41,8 @@ class Report:
     statements: int
     namer: Namer
     shapes_file: Path | None = None
+    cached: int = 0
+    """Files (and the ontology) not validated again: the validation cache knew them."""
 
     def format(self, root: Path) -> str:
         """Group the results by entity, one header per entity and one line per result."""

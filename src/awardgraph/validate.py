@@ -154,16 +154,17 @@ def validate(
     sources = [*data.sources, _ontology_source(ontology)]
     index = Index(sources, found if isinstance(found, Reach) else Reach(frozenset()))
     checker = Checker(shapes, ontology, namer)
+    cached = 0
     if whole:
         violations = _whole(index, checker, progress)
     else:
         common = _common(data.base_iri, inputs) if inputs and cache else b""
-        violations = _in_parts(
+        violations, cached = _in_parts(
             index, checker, common, cache if common else None, workers, part_size, progress
         )
     violations += _unsourced(index)
     conforms = not violations
-    return Report(conforms, tuple(violations), data.files, len(data), namer)
+    return Report(conforms, tuple(violations), data.files, len(data), namer, cached=cached)
 
 
 def validate_files(
@@ -210,8 +211,9 @@ def _in_parts(
     workers: int | None,
     part_size: int | None,
     progress: Progress | None,
-) -> list[Violation]:
-    """Validate the parts of every file not known to conform; remember those that do."""
+) -> tuple[list[Violation], int]:
+    """Validate the parts of every file not known to conform; remember those that do.
+    Return the violations and how many files the cache knew."""
     workers = workers or os.cpu_count() or 1
     size = sum(len(s.quads) for s in index.sources)
     part_size = part_size or max(5_000, min(100_000, size // (3 * workers) + 1))
@@ -233,7 +235,7 @@ def _in_parts(
     for p in todo:
         if cache is not None and not found[p.key]:
             cache.remember(p.key)
-    return [v for p in plans for v in found.get(p.key, [])]
+    return [v for p in plans for v in found.get(p.key, [])], len(plans) - len(todo)
 
 
 def _run(
