@@ -58,8 +58,9 @@ MIX = {"Specimen": 70, "AwardType": 25, "Organization": 5}
 """Share of requests by class: mostly specimens (the bulk of a catalogue, and what a
 collector looks up), award types, and now and then an issuing body."""
 STAND_IN = {"Organization": "Collection"}
-"""For a class a catalogue lacks (the bundled data has no collections): the class
-whose members take its share, also a holder of many incoming links."""
+"""For a class a catalogue lacks (those generated before `awardgraph synth` had no
+organizations): the class whose members take its share, also a holder of many
+incoming links."""
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 REPRESENTATIONS = {"HTML": ("", BROWSER), "Turtle": (".ttl", "text/turtle")}
 """The suffix added to every path and the Accept header sent (a browser's, for HTML)."""
