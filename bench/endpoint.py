@@ -48,7 +48,8 @@ from common import (  # bench/ is on sys.path when run as a script
     wait_ready,
     wrk,
 )
-from generate import generate, specimens_for
+
+from awardgraph.synth import specimens_for, synthesize
 
 BASE = "https://awardgraph.example/"
 AG = BASE + "ontology#"
@@ -116,7 +117,7 @@ def make_catalogue(size: str, tmp: Path) -> Catalogue:
     and the reference answers to the samples."""
     data_dir = BENCH.parent / "data" if size == "bundled" else tmp / f"data-{size}"
     if size != "bundled":
-        generate(specimens_for(int(size)), data_dir, files=3)
+        synthesize(specimens_for(int(size)), data_dir, files=3)
     store = ox.Store()
     for path in sorted(data_dir.glob("*.trig")):
         store.load(path=path, format=ox.RdfFormat.TRIG, base_iri=BASE)

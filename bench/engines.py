@@ -24,9 +24,10 @@ from typing import Any, cast
 import pyoxigraph as ox
 import pyshacl
 from common import Log, environment
-from generate import generate, specimens_for  # bench/ is on sys.path when run as a script
 from rdflib import Dataset, Graph
 from rdflib.term import Node
+
+from awardgraph.synth import specimens_for, synthesize
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://awardgraph.example/"
@@ -220,7 +221,7 @@ def main() -> None:
     log = Log()
     log(environment())
     with tempfile.TemporaryDirectory(prefix="awardgraph-bench-") as tmp:
-        summary = generate(specimens_for(args.triples), Path(tmp) / "data")
+        summary = synthesize(specimens_for(args.triples), Path(tmp) / "data")
         (path,) = summary.files
         log(
             f"catalogue: {summary.triples} triples, {summary.specimens} specimens, "
@@ -232,7 +233,7 @@ def main() -> None:
         rows += found
         del dataset, store
         if args.shacl_triples:
-            small = generate(specimens_for(args.shacl_triples), Path(tmp) / "shacl")
+            small = synthesize(specimens_for(args.shacl_triples), Path(tmp) / "shacl")
             rows += shacl(small.files[0], args.shacl_repeat)
     log(table(rows))
     if any(r.operation.startswith("pySHACL") for r in rows):

@@ -47,8 +47,8 @@ from common import (  # bench/ is on sys.path when run as a script
     wait_ready,
     wrk,
 )
-from generate import generate, specimens_for
 
+from awardgraph.synth import specimens_for, synthesize
 from awardgraph.web.links import path_of
 
 BENCH = Path(__file__).resolve().parent
@@ -58,8 +58,9 @@ MIX = {"Specimen": 70, "AwardType": 25, "Organization": 5}
 """Share of requests by class: mostly specimens (the bulk of a catalogue, and what a
 collector looks up), award types, and now and then an issuing body."""
 STAND_IN = {"Organization": "Collection"}
-"""For a class the catalogue lacks (the generated ones have no organizations): the class
-whose members take its share, also a holder of many incoming links."""
+"""For a class a catalogue lacks (those generated before `awardgraph synth` had no
+organizations): the class whose members take its share, also a holder of many
+incoming links."""
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 REPRESENTATIONS = {"HTML": ("", BROWSER), "Turtle": (".ttl", "text/turtle")}
 """The suffix added to every path and the Accept header sent (a browser's, for HTML)."""
@@ -103,7 +104,7 @@ def make_catalogue(size: str, work: Path, count: int) -> Catalogue:
     data_dir = BENCH.parent / "data" if size == "bundled" else work / f"data-{size}"
     if size != "bundled" and not (data_dir / "done").exists():
         started = time.perf_counter()
-        generate(specimens_for(int(size)), data_dir, files=3)
+        synthesize(specimens_for(int(size)), data_dir, files=3)
         (data_dir / "done").write_text(f"{time.perf_counter() - started:.1f} s\n")
     store = ox.Store()
     for path in sorted(data_dir.glob("*.trig")):

@@ -97,19 +97,20 @@ def test_a_new_build_replaces_the_store(tmp_path: Path) -> None:
     assert Store.open(store).query(ASK_BADGE).boolean is True
 
 
-def test_progress_is_reported_per_file_and_stage() -> None:
+def test_progress_goes_through_parse_validate_and_load_for_every_file() -> None:
     calls: list[tuple[str, int, int]] = []
     build(fixture_config(), lambda label, done, total: calls.append((label, done, total)))
     size = sum(f.stat().st_size for f in CATALOGUE.glob("*.trig"))
-    assert [c[0] for c in calls] == [
-        "validated awards.trig",
-        "validated badges.trig",
-        "loaded awards.trig",
-        "loaded badges.trig",
-    ]
-    assert {c[2] for c in calls} == {2 * size}
-    assert calls[-1][1] == 2 * size
+    stages = ("parsed", "validated", "loaded")
+    assert {tuple(c[0].split(" ", 1)) for c in calls} == {
+        (stage, name) for stage in stages for name in ("awards.trig", "badges.trig")
+    }
+    assert {c[2] for c in calls} == {3 * size}
+    assert calls[-1][1] == 3 * size
     assert [c[1] for c in calls] == sorted(c[1] for c in calls)
+    # Validation follows parsing; the store loads meanwhile, in its own thread.
+    labels = [c[0] for c in calls]
+    assert labels.index("validated awards.trig") > labels.index("parsed badges.trig")
 
 
 def test_no_data_files_is_a_config_error(tmp_path: Path) -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -24,7 +26,8 @@ from awardgraph.store import BaseStore, Store
 from awardgraph.validate import Report, validate_files
 
 Progress = Callable[[str, int, int], None]
-"""Called as ``progress(label, done, total)``; the units are bytes of data read."""
+"""Called as ``progress(label, done, total)``: bytes of data parsed, validated and loaded
+(each file counts three times). Called from two threads, never at once."""
 
 LARGE_DATA = 5 * 1024 * 1024
 """Data larger than this (in bytes) is worth a progress bar."""
@@ -99,43 +102,65 @@ class Publication:
 
 
 def build(config: Config, progress: Progress | None = None) -> Publication:
-    """Validate the data files, then load them and the ontology into a store.
+    """Validate the data files and, meanwhile, load them and the ontology into a new store.
 
-    Raises ``ValidationFailed`` (with its report) before any store is written.
+    The store is loaded in a thread (Oxigraph parses and indexes without holding Python's
+    lock) while the data is validated, and is kept only if the data conforms: otherwise
+    ``ValidationFailed`` (with its report) is raised and no store is replaced.
     """
     started = time.perf_counter()
     files = config.data_files()
     ontology = config.require("ontology_file")
-    total = 2 * sum(f.stat().st_size for f in files)
-    done = 0
+    sizes = {path: path.stat().st_size for path in files}
+    total = 3 * sum(sizes.values())
+    done = 0.0
+    lock = threading.Lock()
 
-    def advance(label: str, path: Path) -> None:
+    def advance(stage: str, path: Path, share: float) -> None:
         nonlocal done
-        done += path.stat().st_size
-        if progress is not None:
-            progress(f"{label} {path.name}", done, total)
+        with lock:
+            done += share * sizes[path]
+            if progress is not None:
+                progress(f"{stage} {path.name}", min(total, round(done)), total)
 
     stamp = Stamp.of(config, files)
-    report = validate_files(config, files, lambda path, _: advance("validated", path))
-    if not report.conforms:
-        raise ValidationFailed(report)
+    verdict: Future[Report] = Future()
 
     def load(store: Store) -> None:
         for path in files:
             store.load_file(path, config.base_iri)
-            advance("loaded", path)
+            advance("loaded", path, 1.0)
         store.add_graph(ontology, ONTOLOGY_IRI, config.base_iri)
+        if not verdict.result().conforms:  # raises what validation raised
+            raise ValidationFailed(verdict.result())
 
-    store: BaseStore
+    with ThreadPoolExecutor(1, thread_name_prefix="awardgraph-load") as loader:
+        loading = loader.submit(_store, config, load, stamp)
+        try:
+            report = validate_files(config, files, advance)
+        except BaseException as error:
+            verdict.set_exception(error)
+            wait([loading])
+            raise
+        verdict.set_result(report)
+        if not report.conforms:
+            wait([loading])
+            raise ValidationFailed(report)
+        store = loading.result()
+    return Publication(store, report, tuple(files), time.perf_counter() - started, stamp)
+
+
+def _store(config: Config, load: Callable[[Store], None], stamp: Stamp) -> BaseStore:
+    """The store ``load`` fills: in memory, on disk (swapped in whole), or on a server."""
     if config.store_url is not None:
         built = Store.memory(config.base_iri)
         load(built)
-        store = RemoteStore.of(config)
-        store.load(built.dump_stored, stamp.digest, stamp.modified)
-    elif config.store_path is None:
+        remote = RemoteStore.of(config)
+        remote.load(built.dump_stored, stamp.digest, stamp.modified)
+        return remote
+    if config.store_path is None:
         store = Store.memory(config.base_iri)
         load(store)
-    else:
-        metadata = {STAMP_FILE: stamp.json()}
-        store = Store.build_into(config.store_path, load, config.base_iri, metadata)
-    return Publication(store, report, tuple(files), time.perf_counter() - started, stamp)
+        return store
+    metadata = {STAMP_FILE: stamp.json()}
+    return Store.build_into(config.store_path, load, config.base_iri, metadata)

@@ -143,6 +143,49 @@ def validate_command(config: Config, files: tuple[Path, ...]) -> None:
     raise click.exceptions.Exit(0 if report.conforms else 1)
 
 
+@cli.command("synth")
+@click.option(
+    "--specimens", type=click.IntRange(0), required=True, help="Number of specimens in all."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write the catalogue-NN.trig files into.",
+)
+@click.option("--files", type=click.IntRange(1), default=1, show_default=True, help="Files.")
+@click.option("--seed", type=int, default=1941, show_default=True, help="Random seed.")
+def synth_command(specimens: int, out: Path, files: int, seed: int) -> None:
+    """Write a synthetic catalogue that conforms to the shapes, for trying a large build.
+
+    About 20 triples per specimen: award types with variants, issuing bodies, events,
+    counts, weights and certificates; specimens with serial numbers, marks, materials,
+    dates and booklets; every statement in a cited sentence's graph. The same seed
+    writes the same bytes. None of it is sourced: never write it into data/.
+
+    \b
+    Examples:
+      awardgraph synth --specimens 50000 --out /tmp/large --files 4
+      awardgraph build --data-dir /tmp/large
+    """
+    from awardgraph.synth import synthesize
+
+    target = out.resolve()
+    data_dir = Config.load().data_dir
+    if target == data_dir or data_dir in target.parents:
+        click.echo(
+            f"Error: '{out}' is the catalogue's data directory; synthetic data must not "
+            "mix with sourced data. Choose another --out directory.",
+            err=True,
+        )
+        raise click.exceptions.Exit(2)
+    summary = synthesize(specimens, target, files, seed)
+    click.echo(
+        f"{summary.triples} triples, {summary.specimens} specimens, {summary.award_types} "
+        f"award types in {len(summary.files)} file(s) under {out}"
+    )
+
+
 @cli.command("query")
 @click.argument("query")
 @click.option(

@@ -96,6 +96,10 @@ class Config:
     dumps_dir: Path | None = None
     """Where the whole-dataset dumps are written (default: beside the store, or a
     directory under the system's temporary directory named by the data's digest)."""
+    cache_dir: Path | None = None
+    """Where validation results are kept, so that an unchanged data file is not validated
+    again (``load``'s default: ``$XDG_CACHE_HOME/awardgraph``, else ``~/.cache/awardgraph``;
+    ``None``: keep none)."""
     license: str = DEFAULT_LICENSE
     """The licence the publisher grants on the dataset, as an IRI (no source states one)."""
 
@@ -152,6 +156,7 @@ class Config:
         store = pick("store") or pick("store_path") or pick("store_url")
         remote = isinstance(store, str) and store.startswith(REMOTE_SCHEMES)
         dumps = pick("dumps_dir")
+        cache = pick("cache_dir")
         return cls(
             root=root,
             base_iri=str(pick("base_iri") or DEFAULT_BASE_IRI),
@@ -161,6 +166,7 @@ class Config:
             store_data=pick("store_data"),
             store_default_graph=pick("store_default_graph"),
             dumps_dir=None if dumps is None else root / Path(dumps),
+            cache_dir=_user_cache() if cache is None else root / Path(cache),
             license=str(pick("license") or DEFAULT_LICENSE),
             query_timeout=_number("query_timeout", pick("query_timeout"), cls.query_timeout),
             max_rows=_number("max_rows", pick("max_rows"), cls.max_rows),
@@ -221,3 +227,9 @@ def _config_file(root: Path, named: str | Path | None, settings: set[str]) -> di
             f"Config file '{path}' has unknown setting(s) {unknown}. Settings: {sorted(settings)}."
         )
     return {name: value for name, value in found.items() if value != ""}
+
+
+def _user_cache() -> Path:
+    """The user's cache directory for awardgraph (XDG Base Directory Specification)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "awardgraph"

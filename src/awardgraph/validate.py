@@ -1,213 +1,170 @@
-"""Load the data with rdflib and check it against the SHACL shapes with pySHACL.
+"""Check the data against the SHACL shapes with pySHACL, in parts, across processes.
 
 SHACL: https://www.w3.org/TR/shacl/ (validation reports: #validation-report).
-pySHACL validates each named graph of a dataset on its own, but our data puts every
-statement in a named graph per source sentence, so all quads are merged into one plain
-``rdflib.Graph`` first. A plain in-memory Graph is also far faster than a store-backed one.
-Beyond the shapes, every statement must sit in a graph named after an ``ag:Citation``:
-the sentence of a source that states it.
+The files are parsed with Oxigraph's parser (``parse.py``). When the shapes look no
+further than ``reach.py`` allows, the data is validated in parts (``chunks.py``) that
+give each the same results as the whole graph, on every core, and a file whose key is
+in the validation cache (``validation_cache.py``) is not validated again. Otherwise all
+statements are merged into one plain rdflib graph (the data puts every statement in a
+named graph per source sentence; pySHACL would validate each graph alone) and pySHACL
+runs once. Beyond the shapes, every statement must sit in a graph named after an
+``ag:Citation``: the sentence of a source that states it.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
-from pyshacl.errors import ReportableRuntimeError
-from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.exceptions import ParserError
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+import rdflib
+from rdflib import Graph
 from rdflib.term import Node
 
+from awardgraph import __version__
+from awardgraph.chunks import Index, Part, Plan, Source, plan
 from awardgraph.config import Config
-from awardgraph.errors import ConfigError, DataSyntaxError
+from awardgraph.errors import ConfigError
 from awardgraph.formats import graph_format
 from awardgraph.namespaces import AG, Namer
-from awardgraph.store import syntax_error
+from awardgraph.parse import (
+    DEFAULT_GRAPH,
+    RDFLIB_ERRORS,
+    Term,
+    Terms,
+    oxigraph_term,
+    parse_file,
+    rdflib_syntax_error,
+)
+from awardgraph.reach import Reach, reach
+from awardgraph.report import SHACL_SPEC, Report, Violation
+from awardgraph.shacl import Checker, english, start_worker, validate_in_worker
+from awardgraph.validation_cache import ValidationCache
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-CITATION = URIRef(AG + "Citation")
-SOURCES = {CITATION, URIRef(AG + "WebPage"), URIRef(AG + "Publication")}
+__all__ = [
+    "SHACL_SPEC",
+    "LoadedData",
+    "Report",
+    "Violation",
+    "load_dataset",
+    "load_graph",
+    "validate",
+    "validate_files",
+]
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+CITATION = ox.NamedNode(AG + "Citation")
+SOURCES = {CITATION, ox.NamedNode(AG + "WebPage"), ox.NamedNode(AG + "Publication")}
 """What may be described outside a citation graph: the citations and the sources."""
-SHACL_SPEC = "https://www.w3.org/TR/shacl/"
+CACHE_VERSION = "1"
+"""Part of every validation cache key: change it when validation itself changes."""
+POOL_AT = 30_000
+"""Statements to validate from which worker processes are worth their start (~1 s)."""
 
-Progress = Callable[[Path, int], None]
-"""Called after each file is parsed, with the file and its size in bytes."""
-
-_LINE = re.compile(r"at line (\d+)")
-_WHY = re.compile(r"Bad syntax \((.*?)\) at \^", re.DOTALL)
+Progress = Callable[[str, Path, float], None]
+"""Called as ``progress(stage, file, share)`` when ``share`` (0-1) of a file's bytes has
+gone through ``stage`` ("parsed" or "validated")."""
 
 
 @dataclass(frozen=True)
 class LoadedData:
-    """The parsed data files, one dataset each, and which files describe each subject."""
+    """The parsed data files, in order, with their quads."""
 
-    parts: Mapping[Path, Dataset]
+    sources: tuple[Source, ...]
     base_iri: str
-    subject_files: Mapping[Node, tuple[Path, ...]]
 
     @property
     def files(self) -> tuple[Path, ...]:
-        return tuple(self.parts)
+        return tuple(s.path for s in self.sources if s.path is not None)
 
     def files_of(self, subject: Node) -> list[Path]:
         """The files in which ``subject`` appears as a subject, in load order."""
-        return list(self.subject_files.get(subject, ()))
+        term = oxigraph_term(subject)
+        return [s.path for s in self.sources if s.path and any(q.subject == term for q in s.quads)]
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
-        for part in self.parts.values():
-            yield from part.quads()
-
-    def merged(self) -> Graph:
-        """All quads of every graph, merged into one plain graph (duplicates collapse)."""
-        graph = Graph(bind_namespaces="none")
-        graph.addN((s, p, o, graph) for s, p, o, _ in self.quads())
-        return graph
+        """Every quad as rdflib terms; the default graph's graph is ``None``."""
+        terms = Terms()
+        for source in self.sources:
+            for q in source.quads:
+                graph = None if q.graph_name == DEFAULT_GRAPH else terms(q.graph_name)
+                yield terms(q.subject), terms(q.predicate), terms(q.object), graph
 
     def __len__(self) -> int:
-        return sum(1 for _ in self.quads())
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One SHACL validation result, with the file and label of the entity it is about."""
-
-    file: Path | None
-    focus: Node
-    label: str | None
-    path: str | None
-    value: Node | None
-    message: str
-    shape: Node | None
-    severity: str
-
-
-@dataclass(frozen=True)
-class Report:
-    """The outcome of validating the data files against the shapes."""
-
-    conforms: bool
-    violations: tuple[Violation, ...]
-    files: tuple[Path, ...]
-    statements: int
-    namer: Namer
-    shapes_file: Path | None = None
-
-    def format(self, root: Path) -> str:
-        """Group the results by entity, one header per entity and one line per result."""
-        shown = _Shown(root, self.namer)
-        groups: dict[tuple[str, str], list[Violation]] = defaultdict(list)
-        for v in self.violations:
-            groups[(shown.path(v.file), shown.term(v.focus))].append(v)
-        lines: list[str] = []
-        for (file, focus), found in sorted(groups.items()):
-            label = found[0].label
-            lines.append(f"{file}: {focus}" + (f" {self.namer.literal(label)}" if label else ""))
-            for v in sorted(found, key=lambda v: (v.path or "", v.message)):
-                lines.append("  " + shown.violation(v))
-        shapes = shown.path(self.shapes_file) if self.shapes_file else "the shapes"
-        n = len(self.files)
-        if self.conforms:
-            lines.append(
-                f"{n} file{'s' if n != 1 else ''} conform{'' if n != 1 else 's'} to {shapes} "
-                f"({self.statements} statements)"
-            )
-        else:
-            lines.append(
-                f"{len(self.violations)} results for {len(groups)} entities: the data does not "
-                f"conform to {shapes}. See {SHACL_SPEC}#validation-report"
-            )
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class _Shown:
-    root: Path
-    namer: Namer
-
-    def path(self, file: Path | None) -> str:
-        if file is None:
-            return "(no file)"
-        try:
-            return str(file.relative_to(self.root))
-        except ValueError:
-            return str(file)
-
-    def term(self, node: Node | None) -> str:
-        if isinstance(node, Literal):
-            datatype = str(node.datatype) if node.datatype else None
-            return self.namer.literal(str(node), node.language, datatype)
-        if isinstance(node, URIRef):
-            return self.namer.iri(str(node))
-        return f"_:{node}"
-
-    def violation(self, v: Violation) -> str:
-        where = v.path or "(node)"
-        value = f": {self.term(v.value)}" if v.value is not None else ""
-        level = "" if v.severity == "Violation" else f"[{v.severity}] "
-        return f"{level}{where}{value} — {v.message}"
+        return sum(len(s.quads) for s in self.sources)
 
 
 def load_graph(path: Path, base_iri: str | None = None) -> Graph:
-    """Parse an ontology or shapes file; a syntax error names the file and line."""
+    """Parse an ontology or shapes file with rdflib; a syntax error names the file and line."""
     graph = Graph(bind_namespaces="none")
-    _parse(graph, path, base_iri)
+    try:
+        with path.open("rb") as source:
+            graph.parse(source, format=graph_format(path.suffix).rdflib_name, publicID=base_iri)
+    except OSError as error:
+        raise ConfigError(f"Cannot read '{path}': {error.strerror}.") from error
+    except RDFLIB_ERRORS as error:
+        raise rdflib_syntax_error(path, base_iri, error) from error
     return graph
 
 
 def load_dataset(
     files: Iterable[Path], base_iri: str, progress: Progress | None = None
 ) -> LoadedData:
-    """Parse data files into one dataset, resolving relative IRIs against ``base_iri``."""
-    parts: dict[Path, Dataset] = {}
-    subject_files: dict[Node, list[Path]] = defaultdict(list)
+    """Parse data files, resolving relative IRIs against ``base_iri``."""
+    sources = []
     for path in files:
-        part = parts[path] = Dataset()
-        _parse(part, path, base_iri)
-        for subject in {s for s, _, _, _ in part.quads()}:
-            subject_files[subject].append(path)
+        digest = hashlib.sha256(_read(path)).hexdigest()
+        sources.append(Source(path, parse_file(path, base_iri), digest))
         if progress is not None:
-            progress(path, path.stat().st_size)
-    index = {s: tuple(paths) for s, paths in subject_files.items()}
-    return LoadedData(parts, base_iri, index)
+            progress("parsed", path, 1.0)
+    return LoadedData(tuple(sources), base_iri)
 
 
-def validate(data: LoadedData, shapes: Graph, ontology: Graph) -> Report:
-    """Validate the merged data graph; ``ontology`` supplies rdfs:subClassOf for targets."""
-    merged = data.merged()
-    try:
-        conforms, results, _ = pyshacl.validate(
-            merged,
-            shacl_graph=shapes,
-            ont_graph=ontology,
-            inference="none",
-            allow_warnings=True,
-        )
-    except ReportableRuntimeError as error:
-        message = f"pySHACL cannot apply the shapes: {error.message} ({SHACL_SPEC})"
-        raise ConfigError(message) from error
-    except TypeError as error:
-        # rdflib cannot order some literals (xsd:gYear among them) for sh:lessThan(OrEquals).
-        raise ConfigError(
-            f"pySHACL could not compare two values ({error}). rdflib cannot order every "
-            f"datatype (xsd:gYear, for one) for sh:lessThan/sh:lessThanOrEquals ({SHACL_SPEC})."
-        ) from error
-    assert isinstance(results, Graph)
+def validate(
+    data: LoadedData,
+    shapes: Graph,
+    ontology: Graph,
+    *,
+    cache: ValidationCache | None = None,
+    inputs: str | None = None,
+    workers: int | None = None,
+    part_size: int | None = None,
+    whole: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Validate the data; ``ontology`` supplies rdfs:subClassOf for targets.
+
+    ``inputs`` identifies the shapes and ontology (a digest of their files): without it
+    ``cache`` is not used. ``workers`` processes validate the parts (default: one per
+    core, none for little data); ``whole`` validates one merged graph instead, as do
+    shapes that may look beyond what a part holds.
+    """
     namer = Namer(data.base_iri).with_prefixes(
         {prefix: str(ns) for prefix, ns in (*ontology.namespaces(), *shapes.namespaces()) if prefix}
     )
-    violations = (
-        *(
-            _violation(results, shapes, merged, data, namer, result)
-            for result in results.subjects(RDF.type, SH.ValidationResult)
-        ),
-        *_unsourced(data, merged),
-    )
-    return Report(bool(conforms) and not violations, violations, data.files, len(data), namer)
+    found = reach(shapes)
+    whole = whole or isinstance(found, str)
+    sources = [*data.sources, _ontology_source(ontology)]
+    index = Index(sources, found if isinstance(found, Reach) else Reach(frozenset()))
+    checker = Checker(shapes, ontology, namer)
+    cached = 0
+    if whole:
+        violations = _whole(index, checker, progress)
+    else:
+        common = _common(data.base_iri, inputs) if inputs and cache else b""
+        violations, cached = _in_parts(
+            index, checker, common, cache if common else None, workers, part_size, progress
+        )
+    violations += _unsourced(index)
+    conforms = not violations
+    return Report(conforms, tuple(violations), data.files, len(data), namer, cached=cached)
 
 
 def validate_files(
@@ -215,122 +172,170 @@ def validate_files(
 ) -> Report:
     """Validate ``files`` (default: all data files) against the configured shapes."""
     shapes_file = config.require("shapes_file")
-    shapes = load_graph(shapes_file)
-    ontology = load_graph(config.require("ontology_file"))
+    ontology_file = config.require("ontology_file")
+    inputs = hashlib.sha256(_read(shapes_file) + b"\0" + _read(ontology_file)).hexdigest()
     data = load_dataset(files or config.data_files(), config.base_iri, progress)
-    return replace(validate(data, shapes, ontology), shapes_file=shapes_file)
+    report = validate(
+        data,
+        load_graph(shapes_file),
+        load_graph(ontology_file),
+        cache=ValidationCache(config.cache_dir),
+        inputs=inputs,
+        progress=progress,
+    )
+    return replace(report, shapes_file=shapes_file)
 
 
-def _parse(sink: Graph, path: Path, base_iri: str | None) -> None:
-    rdflib_name = graph_format(path.suffix).rdflib_name
+def _whole(index: Index, checker: Checker, progress: Progress | None) -> list[Violation]:
+    """One pySHACL call on every statement (shapes that look far need it)."""
+    terms = Terms()
+    graph = terms.graph((q.subject, q.predicate, q.object) for s in index.sources for q in s.quads)
+    paths = [s.path for s in index.sources]
+
+    def file_of(focus: Node) -> Path | None:
+        first = index.first.get(oxigraph_term(focus))
+        return None if first is None else paths[first]
+
+    violations = checker.validate(graph, file_of, lambda _: True)
+    for path in paths:
+        if path is not None and progress is not None:
+            progress("validated", path, 1.0)
+    return violations
+
+
+def _in_parts(
+    index: Index,
+    checker: Checker,
+    common: bytes,
+    cache: ValidationCache | None,
+    workers: int | None,
+    part_size: int | None,
+    progress: Progress | None,
+) -> tuple[list[Violation], int]:
+    """Validate the parts of every file not known to conform; remember those that do.
+    Return the violations and how many files the cache knew."""
+    workers = workers or os.cpu_count() or 1
+    size = sum(len(s.quads) for s in index.sources)
+    part_size = part_size or max(5_000, min(100_000, size // (3 * workers) + 1))
+    plans = plan(index, common, part_size)
+    todo: list[Plan] = []
+    for p in plans:
+        if cache is not None and cache.conforms(p.key):
+            _advance(progress, p.source.path, 1.0)
+        else:
+            todo.append(p)
+    parts = [(p, part) for p in todo for part in p.parts]
+    statements = sum(len(p.source.quads) for p in todo)
+    found: dict[str, list[Violation]] = {p.key: [] for p in todo}
+    for (p, part), violations in zip(
+        parts, _run(checker, [part for _, part in parts], workers, statements), strict=True
+    ):
+        found[p.key] += violations
+        _advance(progress, p.source.path, part.weight)
+    for p in todo:
+        if cache is not None and not found[p.key]:
+            cache.remember(p.key)
+    return [v for p in plans for v in found.get(p.key, [])], len(plans) - len(todo)
+
+
+def _run(
+    checker: Checker, parts: list[Part], workers: int, statements: int
+) -> Iterator[list[Violation]]:
+    """Each part's violations, in order: in worker processes when there is much to do."""
+    if workers < 2 or len(parts) < 2 or statements < POOL_AT:
+        yield from (checker.validate_part(part) for part in parts)
+        return
+    shapes = checker.shapes.serialize(format="nt", encoding="utf-8")
+    ontology = Graph()
+    ontology.addN((s, p, o, ontology) for s, p, o in checker.ontology)
+    setup = (shapes, ontology.serialize(format="nt", encoding="utf-8"), _plain(checker.namer))
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        min(workers, len(parts)), mp_context=context, initializer=start_worker, initargs=setup
+    ) as pool:
+        for result in pool.map(validate_in_worker, parts):
+            if isinstance(result, str):
+                raise ConfigError(result)
+            yield result
+
+
+def _plain(namer: Namer) -> Namer:
+    return Namer(namer.base_iri, dict(namer.prefixes))
+
+
+def _advance(progress: Progress | None, path: Path | None, share: float) -> None:
+    if progress is not None and path is not None:
+        progress("validated", path, share)
+
+
+def _common(base_iri: str, inputs: str) -> bytes:
+    """What every cache key shares: the versions, the base IRI, shapes and ontology."""
+    versions = f"{CACHE_VERSION} {__version__} {pyshacl.__version__} {rdflib.__version__}"
+    return f"{versions}\n{base_iri}\n{inputs}\n".encode()
+
+
+def _ontology_source(ontology: Graph) -> Source:
+    text = ontology.serialize(format="nt", encoding="utf-8")
+    quads = list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES)) if text else []
+    return Source(None, quads, "")
+
+
+def _read(path: Path) -> bytes:
     try:
-        with path.open("rb") as source:
-            sink.parse(source, format=rdflib_name, publicID=base_iri)
+        return path.read_bytes()
     except OSError as error:
         raise ConfigError(f"Cannot read '{path}': {error.strerror}.") from error
-    except (SyntaxError, ParserError, UnicodeDecodeError, ValueError) as error:
-        text = str(error)
-        found = _LINE.search(text)
-        why = _WHY.search(text)
-        message = why.group(1) if why else text.strip().splitlines()[0]
-        # rdflib words the reason well but may name the line after it; Oxigraph pins it.
-        precise = syntax_error(path, base_iri)
-        line = precise.line if precise else int(found.group(1)) if found else None
-        raise DataSyntaxError(path, line, message) from error
 
 
-def _unsourced(data: LoadedData, merged: Graph) -> Iterator[Violation]:
+def _unsourced(index: Index) -> list[Violation]:
     """Statements that no citation supports: each must sit in a graph named after one."""
-    for path, part in data.parts.items():
-        for graph in part.graphs():
-            if not len(graph):
-                continue
-            name = graph.identifier
-            if name != DATASET_DEFAULT_GRAPH_ID:
-                if (name, RDF.type, CITATION) not in merged:
-                    yield _provenance(
-                        path,
+    data = [s for s in index.sources if s.path is not None]
+    types: dict[Term, set[Term]] = {}
+    for source in data:
+        for q in source.quads:
+            if q.predicate == RDF_TYPE:
+                types.setdefault(q.subject, set()).add(q.object)
+    terms = Terms()
+    found = []
+    for source in data:
+        graphs = dict.fromkeys(q.graph_name for q in source.quads)
+        for name in graphs:
+            if name != DEFAULT_GRAPH and CITATION not in types.get(name, set()):
+                found.append(
+                    _provenance(
+                        index,
+                        terms,
+                        source.path,
                         name,
-                        merged,
                         "graph name",
-                        "names its statements' graph after something that "
-                        "is not an ag:Citation; describe it: <citation/x> a ag:Citation ; "
+                        "names its statements' graph after something that is not an "
+                        "ag:Citation; describe it: <citation/x> a ag:Citation ; "
                         'dcterms:source <page> ; ag:quote "the sentence"@en .',
                     )
-                continue
-            for subject in sorted(set(graph.subjects()), key=str):
-                if not SOURCES & set(merged.objects(subject, RDF.type)):
-                    yield _provenance(
-                        path,
+                )
+        loose = {q.subject for q in source.quads if q.graph_name == DEFAULT_GRAPH}
+        for subject in sorted(loose, key=str):
+            if not SOURCES & types.get(subject, set()):
+                found.append(
+                    _provenance(
+                        index,
+                        terms,
+                        source.path,
                         subject,
-                        merged,
                         "default graph",
-                        "is described outside any citation graph; put "
-                        "its statements in the graph of the sentence that says them: "
-                        "<citation/x> { ... }",
+                        "is described outside any citation graph; put its statements in "
+                        "the graph of the sentence that says them: <citation/x> { ... }",
                     )
+                )
+    return found
 
 
-def _provenance(path: Path, focus: Node, merged: Graph, where: str, message: str) -> Violation:
-    label = _english(merged.objects(focus, RDFS.label))
-    return Violation(path, focus, label, where, None, message, None, "Violation")
-
-
-def _violation(
-    results: Graph, shapes: Graph, data_graph: Graph, data: LoadedData, namer: Namer, result: Node
+def _provenance(
+    index: Index, terms: Terms, path: Path | None, focus: Term, where: str, message: str
 ) -> Violation:
-    focus = results.value(result, SH.focusNode)
-    assert focus is not None
-    shape = results.value(result, SH.sourceShape)
-    severity = results.value(result, SH.resultSeverity)
-    path = results.value(result, SH.resultPath)
-    # A SPARQL constraint's result carries its own message and its node shape's: the
-    # constraint's is the one that says what is wrong.
-    general = set(shapes.objects(shape, SH.message))
-    messages = list(results.objects(result, SH.resultMessage))
-    messages = [m for m in messages if m not in general] or messages or list(general)
-    value = results.value(result, SH.value)
-    files = data.files_of(focus)
-    return Violation(
-        file=files[0] if files else None,
-        focus=focus,
-        label=_english(data_graph.objects(focus, RDFS.label)),
-        path=None if path is None else _path_text(results, path, namer),
-        value=None if value == focus else value,
-        message=_english(messages) or "(no message)",
-        shape=shape,
-        severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-    )
-
-
-def _english(literals: Iterable[Node]) -> str | None:
-    """Prefer an English literal, then one without a language tag."""
-    ranked = sorted(
-        (lit for lit in literals if isinstance(lit, Literal)),
-        key=lambda lit: (lit.language not in ("en", None), lit.language is not None, str(lit)),
-    )
-    return str(ranked[0]) if ranked else None
-
-
-def _path_text(graph: Graph, path: Node, namer: Namer) -> str:
-    """Write a SHACL property path (https://www.w3.org/TR/shacl/#property-paths) briefly."""
-    if isinstance(path, URIRef):
-        return namer.iri(str(path))
-    if not isinstance(path, BNode):
-        return str(path)
-    if (path, RDF.first, None) in graph:
-        return "/".join(_path_text(graph, p, namer) for p in graph.items(path))
-    forms = (
-        (SH.inversePath, "^{}"),
-        (SH.zeroOrMorePath, "{}*"),
-        (SH.oneOrMorePath, "{}+"),
-        (SH.zeroOrOnePath, "{}?"),
-    )
-    for predicate, form in forms:
-        inner = graph.value(path, predicate)
-        if inner is not None:
-            return form.format(_path_text(graph, inner, namer))
-    alternatives = graph.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "|".join(_path_text(graph, p, namer) for p in graph.items(alternatives))
-    return "(path)"
+    labels = [
+        terms(q.object)
+        for i, q in index.about.get(focus, [])
+        if q.predicate == RDFS_LABEL and index.sources[i].path is not None
+    ]
+    return Violation(path, terms(focus), english(labels), where, None, message, None, "Violation")
