@@ -265,7 +265,8 @@ class Store:
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad as loaded, named graphs kept; the default graph without the copies.
 
-        The default graph's own triples come first, then each named graph's. A triple
+        The default graph's own triples come first, then each named graph's, graphs in
+        the order of their names (so the same store gives the same bytes). A triple
         that a data file puts in its default graph and also in a named graph is given in
         the named graph only: the dataset says the same.
         """
@@ -273,11 +274,15 @@ class Store:
         assert isinstance(stated, ox.QueryTriples)
         for triple in stated:
             yield ox.Quad(triple.subject, triple.predicate, triple.object)
-        for graph in self._inner.named_graphs():
+        for graph in sorted(self._inner.named_graphs(), key=_name):  # in-memory: any order
             yield from self._inner.quads_for_pattern(None, None, None, graph)
 
     def __len__(self) -> int:
         return sum(1 for _ in self.quads())
+
+
+def _name(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
+    return str(graph)
 
 
 @cache
