@@ -162,8 +162,10 @@ def bench(name: str, data_dir: Path, repeat: int, tmp: Path, log: Log) -> None:
             verdict = ""
             if fmt == "turtle" and ratio:
                 verdict = "met" if value / peer <= TARGET else "MISSED"  # type: ignore[operator]
-            written = out / f"{fmt}-{who.replace(' ', '-')}{GRAPH_FORMATS[fmt].suffix}"
-            size = f"{written.stat().st_size:,}" if written.exists() else ""
+            size = ""
+            if fmt in GRAPH_FORMATS:
+                written = out / f"{fmt}-{who.replace(' ', '-')}{GRAPH_FORMATS[fmt].suffix}"
+                size = f"{written.stat().st_size:,}" if written.exists() else ""
             log(
                 f"| {name} | {triples:,} | {quads:,} | {fmt} | {who} | {value:.3f} | "
                 f"{ratio} | {verdict} | {size} |"
