@@ -12,6 +12,9 @@ itself, at its read timeout.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import gc
 import os
 from collections.abc import Callable
@@ -112,6 +115,7 @@ def serve(
             worker.alive = False
 
     gc.collect()  # what the build left, before the workers inherit it by fork
+    _return_free_memory()
     gc.freeze()  # and keep the collector from touching (and copying) the shared pages
     Server(
         app,
@@ -128,6 +132,13 @@ def serve(
             "loglevel": "warning",
         },
     ).run()
+
+
+def _return_free_memory() -> None:
+    """Hand the heap that validation freed back to the system (glibc's ``malloc_trim``),
+    so that the master, and every worker forked from it, does not keep it resident."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def _host(address: str, port: int) -> str:

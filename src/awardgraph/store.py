@@ -21,6 +21,7 @@ import tempfile
 import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -31,13 +32,13 @@ from awardgraph.config import DEFAULT_BASE_IRI
 from awardgraph.errors import BadQuery, ConfigError, DataSyntaxError, NotFound, UnknownFormat
 from awardgraph.files import swap_in
 from awardgraph.formats import graph_format
+from awardgraph.jsonld import write_jsonld
 from awardgraph.namespaces import PREFIXES, Namer
 from awardgraph.results import (
     Result,
     Term,
     boolean_json,
     capped_solutions,
-    compact_jsonld,
     is_graph_format,
     write_solutions,
     write_triples,
@@ -282,15 +283,19 @@ class Store(BaseStore):
         """Write the dataset (TriG, N-Quads) or the union of its graphs (other formats).
 
         JSON-LD is compacted with ``context`` (the value of a context file's "@context").
+        Streamed to ``out`` as it is written: the one-graph formats are the default graph
+        (the merge) written by Oxigraph straight from its index.
         """
         fmt = graph_format(format_name)
+        prefixes = dict(PREFIXES)
+        if fmt.name == "jsonld":
+            write_jsonld(self._nodes(), out, context or {})
+            return
+        assert isinstance(fmt.oxigraph, ox.RdfFormat)
         if fmt.quads:
-            assert isinstance(fmt.oxigraph, ox.RdfFormat)
-            ox.serialize(self.quads(), out, fmt.oxigraph, prefixes=dict(PREFIXES))
-        elif fmt.name == "jsonld":
-            out.write(compact_jsonld(self._union(), context or {}))
+            ox.serialize(self.quads(), out, fmt.oxigraph, prefixes=prefixes)
         else:
-            out.write(write_triples(self._union(), fmt.name))
+            self._inner.dump(out, fmt.oxigraph, from_graph=DEFAULT_GRAPH, prefixes=prefixes)
 
     def dump_stored(self, out: BinaryIO) -> None:
         """Every quad as stored, the default graph's copies included, as N-Quads: what
@@ -300,6 +305,16 @@ class Store(BaseStore):
     def _union(self) -> Iterator[ox.Triple]:
         return (q.triple for q in self._inner.quads_for_pattern(None, None, None, DEFAULT_GRAPH))
 
+    def _nodes(self) -> Iterator[tuple[ox.NamedNode | ox.BlankNode, Iterator[ox.Quad]]]:
+        """Each subject of the union with its statements (an in-memory store reads a
+        graph in the order it was loaded, not subject by subject)."""
+        solutions = self._inner.query(_export_query("subjects"))
+        assert isinstance(solutions, ox.QuerySolutions)
+        for solution in solutions:
+            subject = solution[0]
+            assert isinstance(subject, ox.NamedNode | ox.BlankNode)
+            yield subject, self._inner.quads_for_pattern(subject, None, None, DEFAULT_GRAPH)
+
     def count_triples(self) -> int:
         """Distinct triples over all graphs (the size of their RDF merge)."""
         return sum(1 for _ in self._union())
@@ -307,15 +322,27 @@ class Store(BaseStore):
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad as loaded, named graphs kept; the default graph without the copies.
 
-        A triple that a data file puts in its default graph and also in a named graph is
-        given in the named graph only: the dataset says the same.
+        The default graph's own triples come first, then each named graph's, graphs in
+        the order of their names (so the same store gives the same bytes). A triple
+        that a data file puts in its default graph and also in a named graph is given in
+        the named graph only: the dataset says the same.
         """
-        for quad in self._inner:
-            if quad.graph_name == DEFAULT_GRAPH:
-                stated = self._inner.quads_for_pattern(quad.subject, quad.predicate, quad.object)
-                if any(q.graph_name != DEFAULT_GRAPH for q in stated):
-                    continue
-            yield quad
+        stated = self._inner.query(_export_query("default-graph"))
+        assert isinstance(stated, ox.QueryTriples)
+        for triple in stated:
+            yield ox.Quad(triple.subject, triple.predicate, triple.object)
+        for graph in sorted(self._inner.named_graphs(), key=_name):  # in-memory: any order
+            yield from self._inner.quads_for_pattern(None, None, None, graph)
+
+
+def _name(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
+    return str(graph)
+
+
+@cache
+def _export_query(name: str) -> str:
+    """``exports/<name>.rq``: what the exports ask the engine."""
+    return (Path(__file__).parent / "exports" / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def syntax_error(path: Path, base_iri: str | None = None) -> DataSyntaxError | None:
