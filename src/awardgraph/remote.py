@@ -47,8 +47,8 @@ from awardgraph.formats import graph_format
 from awardgraph.namespaces import PREFIXES, XSD
 from awardgraph.queries import NamedQuery, load_queries
 from awardgraph.querytext import inspect, with_values
-from awardgraph.results import Result, Term, compact_jsonld, write_triples
-from awardgraph.store import BaseStore, Found, _graph_iri, _parse_error
+from awardgraph.results import Result, Term, write_triples
+from awardgraph.store import BaseStore, Found, Store, _graph_iri, _parse_error
 
 PUBLICATION = "urn:x-awardgraph:publication"
 """The graph (and the resource in it) that says which data the server was loaded with."""
@@ -221,8 +221,8 @@ class RemoteStore(BaseStore):
         if fmt.quads:
             assert isinstance(fmt.oxigraph, ox.RdfFormat)
             ox.serialize(self.quads(), out, fmt.oxigraph, prefixes=dict(PREFIXES))
-        elif fmt.name == "jsonld":
-            out.write(compact_jsonld(self._union(), context or {}))
+        elif fmt.name == "jsonld":  # written as the embedded store writes it
+            Store.of_triples(self._union(), self.base_iri).export("jsonld", out, context=context)
         else:
             out.write(write_triples(self._union(), fmt.name))
 

@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import traceback
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -296,6 +296,13 @@ class Store(BaseStore):
             ox.serialize(self.quads(), out, fmt.oxigraph, prefixes=prefixes)
         else:
             self._inner.dump(out, fmt.oxigraph, from_graph=DEFAULT_GRAPH, prefixes=prefixes)
+
+    @classmethod
+    def of_triples(cls, triples: Iterable[ox.Triple], base_iri: str = DEFAULT_BASE_IRI) -> Store:
+        """An in-memory store holding ``triples`` in its default graph."""
+        store = cls.memory(base_iri)
+        store._inner.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        return store
 
     def dump_stored(self, out: BinaryIO) -> None:
         """Every quad as stored, the default graph's copies included, as N-Quads: what
