@@ -86,7 +86,7 @@ def test_a_failed_build_leaves_the_previous_store_answering(tmp_path: Path) -> N
     previous = Store.open(store)
     assert len(previous) == 16 + 13  # awards.trig and the ontology
     assert previous.query(ASK_BADGE).boolean is False
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "second", "store"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "second", "store", "store.lock"]
 
 
 def test_a_new_build_replaces_the_store(tmp_path: Path) -> None:
