@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -20,6 +21,8 @@ from werkzeug.test import TestResponse
 from awardgraph.cli import cli
 from awardgraph.config import Config
 from awardgraph.errors import ConfigError
+
+from .server import served
 
 SITE = "https://awards.example.org"
 """Where the proxy publishes the catalogue: it ends TLS and calls the app over plain HTTP."""
@@ -130,3 +133,22 @@ def test_serve_takes_proxy_hops_from_the_command_line() -> None:
     result = CliRunner().invoke(cli, ["serve", "--proxy-hops", "-1"])
     assert result.exit_code == 2
     assert "--proxy-hops" in result.output and "-1 is not in the range x>=0" in result.output
+
+
+@pytest.mark.parametrize(
+    ("hops", "endpoint"), [("0", "http://{host}/sparql"), ("1", SITE + "/sparql")]
+)
+def test_the_real_server_trusts_forwarded_headers_by_proxy_hops_alone(
+    hops: str, endpoint: str
+) -> None:
+    """gunicorn itself would take X-Forwarded-Proto from 127.0.0.1; serve leaves it to
+    --proxy-hops, so that 0 trusts nothing, whoever sends the header."""
+    with served("--workers", "1", "--proxy-hops", hops) as server:
+        host = urlsplit(server.url).netloc
+        request = urllib.request.Request(
+            server.url + "/.well-known/void", headers={"Accept": "text/turtle", **FORWARDED}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            graph = Graph().parse(data=response.read(), format="turtle")
+    found = {str(o) for o in graph.objects(None, VOID.sparqlEndpoint)}
+    assert found == {endpoint.format(host=host)}

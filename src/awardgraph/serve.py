@@ -160,6 +160,7 @@ def serve(
             "post_request": post_request,
             "on_reload": on_reload,
             "graceful_timeout": max(5, int(config.query_timeout) + 5),
+            "forwarded_allow_ips": "",  # X-Forwarded-* are trusted by --proxy-hops alone
             "limit_request_line": 8190,  # gunicorn's most: a shared query link is a long GET
             "loglevel": "warning",
         },
