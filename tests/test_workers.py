@@ -28,6 +28,7 @@ import pytest
 
 from awardgraph.build import STAMP_FILE, build
 from awardgraph.config import ENV_PREFIX, Config
+from awardgraph.serve import republish
 from awardgraph.store import Store
 
 from .server import Server, served
@@ -380,3 +381,25 @@ def test_two_builds_at_once_leave_one_whole_store(site: Site) -> None:
         assert store.query(BADGE).boolean is True and len(store) == QUADS
         leftovers = [p.name for p in site.store.parent.iterdir() if p.name.startswith(".")]
         assert leftovers == []
+
+
+def test_a_reload_that_cannot_publish_says_why_and_keeps_serving(site: Site) -> None:
+    site.build()
+    built = store_state(site.store)
+    (site.data / "awards.trig").unlink()  # no data files left
+    settings = {**FIXTURE_SETTINGS, "data_dir": str(site.data), "store_path": str(site.store)}
+    said: list[str] = []
+    republish(Config.load(root=DATA, **settings), said.append)
+    assert said[-1].startswith("Warning: No data files (*.trig, *.ttl) in")
+    assert said[-1].endswith("The workers go on serving the store as it is.")
+    assert store_state(site.store) == built
+
+
+def test_a_reload_of_an_in_memory_catalogue_says_to_restart() -> None:
+    said: list[str] = []
+    republish(Config.load(root=DATA, **FIXTURE_SETTINGS), said.append)
+    assert said == [
+        "Reloading: the catalogue was built in memory, so the new workers serve the same "
+        "data. To serve changed data, restart awardgraph serve, or serve an on-disk store "
+        "(--store), which kill -HUP rebuilds."
+    ]
