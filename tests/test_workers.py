@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -86,9 +86,16 @@ def site(tmp_path: Path) -> Site:
     return Site(data, tmp_path / "store", env)
 
 
-def expected(site: Site) -> tuple[object, ...]:
-    """What the workers should answer: the queries on an in-memory build of the data."""
-    config = Config.load(root=DATA, **{**FIXTURE_SETTINGS, "data_dir": str(site.data)})
+def expected(site: Site, *added: Path) -> tuple[object, ...]:
+    """What the workers should answer: the queries on an in-memory build of the data,
+    with the files ``added`` to it."""
+    data = site.data
+    if added:
+        data = site.data.with_name(f"data-{len(list(site.data.parent.glob('data-*')))}")
+        shutil.copytree(site.data, data)
+        for file in added:
+            shutil.copy(file, data)
+    config = Config.load(root=DATA, **{**FIXTURE_SETTINGS, "data_dir": str(data)})
     store = build(config).store
     found: list[object] = [(200, store.query(BADGE).boolean)]
     for query in QUERIES[1:]:
@@ -168,25 +175,31 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def one_connection_per_worker(server: Server) -> dict[int, http.client.HTTPConnection]:
-    """Keep-alive connections, opened until every worker holds one of them."""
+@contextlib.contextmanager
+def one_connection_per_worker(server: Server) -> Iterator[dict[int, http.client.HTTPConnection]]:
+    """Keep-alive connections by worker, opened until every worker holds one of them.
+
+    gunicorn closes a connection idle for 2 s, so the ones held are kept busy meanwhile.
+    """
     where = urlsplit(server.url)
     held: dict[int, http.client.HTTPConnection] = {}
-    spare: list[http.client.HTTPConnection] = []
     deadline = time.monotonic() + SETTLE_SECONDS
-    while len(held) < WORKERS and time.monotonic() < deadline:
-        connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=30)
-        connection.request("GET", path("ASK {}"), headers={"Accept": "application/json"})
-        assert answer(connection.getresponse()) == (200, True)
-        worker = worker_of(connection, server.pid)
-        if worker in held:
-            spare.append(connection)
-        else:
-            held[worker] = connection
-    for connection in spare:
-        connection.close()
-    assert len(held) == WORKERS, f"only workers {sorted(held)} took connections"
-    return held
+    try:
+        while len(held) < WORKERS and time.monotonic() < deadline:
+            connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=30)
+            assert on(connection, "ASK {}") == (200, True)
+            worker = worker_of(connection, server.pid)
+            if worker in held:
+                connection.close()
+            else:
+                held[worker] = connection
+            for kept in held.values():
+                assert on(kept, "ASK {}") == (200, True)
+        assert len(held) == WORKERS, f"only workers {sorted(held)} took connections"
+        yield held
+    finally:
+        for connection in held.values():
+            connection.close()
 
 
 def on(connection: http.client.HTTPConnection, query: str) -> tuple[int, object]:
@@ -272,10 +285,9 @@ def test_workers_share_one_store_built_once_and_answer_alike(site: Site) -> None
     with site.serve() as server:
         assert logged(server, "Building the store") == 1
         built = store_state(site.store)
-        held = one_connection_per_worker(server)
-        assert server.pid not in held and len(set(held)) == WORKERS
-
-        with Hammer(server.url) as hammer:  # every worker busy at once
+        with one_connection_per_worker(server) as held, Hammer(server.url) as hammer:
+            assert server.pid not in held and len(set(held)) == WORKERS
+            # every worker busy at once
             by_worker = {pid: tuple(on(c, q) for q in QUERIES) for pid, c in held.items()}
             time.sleep(1)
         assert by_worker == {pid: publication for pid in held}
@@ -284,50 +296,45 @@ def test_workers_share_one_store_built_once_and_answer_alike(site: Site) -> None
         assert store_state(site.store) == built  # no worker rebuilt or wrote it
         assert logged(server, "Building the store") == 1
         assert not [p for p in site.store.parent.iterdir() if p.suffix in (".new", ".old")]
-        for connection in held.values():
-            connection.close()
 
 
 def test_a_build_while_serving_breaks_no_answer_and_hup_rolls_it_out(site: Site) -> None:
-    old = expected(site)
-    with site.serve() as server:
-        held = one_connection_per_worker(server)  # each worker has opened the store
-        with Hammer(server.url) as hammer:
-            add_badges(site)
-            new = expected(site)
-            build = site.build(wait=False)
+    old, new = expected(site), expected(site, CATALOGUE / "badges.trig")
+    with (
+        site.serve() as server,
+        one_connection_per_worker(server) as held,  # each worker has opened the store
+        Hammer(server.url) as hammer,
+    ):
+        add_badges(site)
+        with site.build(wait=False) as build:
             while build.poll() is None:  # keep-alive: each worker answers on its connection
                 assert {on(c, BADGE) for c in held.values()} == {old[0]}
                 time.sleep(0.3)
             _, said = build.communicate()
-            assert build.returncode == 0, said
-            after_build = len(hammer.seen)
-            assert Store.open(site.store).query(BADGE).boolean is True  # the new one, whole
+        assert build.returncode == 0, said
+        after_build = len(hammer.seen)
+        assert Store.open(site.store).query(BADGE).boolean is True  # the new one, whole
 
-            # The running workers go on answering from the store they opened, whose files
-            # the build replaced and deleted: the old publication still, and no error.
-            time.sleep(0.5)
-            for connection in held.values():
-                assert tuple(on(connection, q) for q in QUERIES) == old
-
-            reload(server)
-            settled_on(server, new)
-            time.sleep(0.5)
-        assert hammer.wrong(old, new) == []
-        assert (BADGE, old[0]) in hammer.seen[after_build:]  # served through the build
-        assert hammer.seen[-1] == (QUERIES[-1], new[-1])
-        # The master took the store as built: no rebuild by it, none by any worker.
-        assert logged(server, "rebuilding") == 0 and logged(server, "Building the store") == 1
+        # The running workers go on answering from the store they opened, whose files
+        # the build replaced and deleted: the old publication still, and no error.
         for connection in held.values():
-            connection.close()
+            assert tuple(on(connection, q) for q in QUERIES) == old
+
+        reload(server)
+        settled_on(server, new)
+        time.sleep(0.5)
+    assert hammer.wrong(old, new) == []
+    assert (BADGE, old[0]) in hammer.seen[after_build:]  # served through the build
+    assert hammer.seen[-1] == (QUERIES[-1], new[-1])
+    # The master took the store as built: no rebuild by it, none by any worker.
+    assert logged(server, "rebuilding") == 0 and logged(server, "Building the store") == 1
 
 
 def test_hup_rebuilds_changed_data_once_in_the_master(site: Site) -> None:
-    old = expected(site)
+    old, new = expected(site), expected(site, CATALOGUE / "badges.trig")
     with site.serve() as server:
         with Hammer(server.url) as hammer:
             add_badges(site)
-            new = expected(site)
             reload(server)
             settled_on(server, new)
         assert logged(server, "The data changed since") == 1
