@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from awardgraph.config import ENV_PREFIX
 
@@ -19,11 +20,28 @@ READY = re.compile(r"Serving the catalogue at (http://\S+)/ ")
 STARTUP_SECONDS = 60
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    """The base URL, ``http://127.0.0.1:PORT``."""
+    log: list[str]
+    """The lines the server logged so far (standard error)."""
+    pid: int
+    """The process of ``awardgraph serve``: gunicorn's master, which forks the workers."""
+
+
 @contextlib.contextmanager
 def running_server(
     *args: str, env: Mapping[str, str] | None = None
 ) -> Iterator[tuple[str, list[str]]]:
-    """Yield the base URL (``http://127.0.0.1:PORT``) and the lines the server logged so far.
+    """Yield the base URL (``http://127.0.0.1:PORT``) and the lines the server logged so far."""
+    with served(*args, env=env) as server:
+        yield server.url, server.log
+
+
+@contextlib.contextmanager
+def served(*args: str, env: Mapping[str, str] | None = None) -> Iterator[Server]:
+    """Start ``awardgraph serve`` with ``args``; stop it (SIGTERM) on leaving.
 
     The server binds a free port (``--port 0``) and says which in its first line.
     """
@@ -58,7 +76,7 @@ def running_server(
     try:
         if not ready.wait(STARTUP_SECONDS) or not found:
             raise RuntimeError("awardgraph serve did not start:\n" + "\n".join(lines))
-        yield found[0], lines
+        yield Server(found[0], lines, process.pid)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)

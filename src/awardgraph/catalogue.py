@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, TextIO
 from awardgraph.build import Publication, Stamp, build
 from awardgraph.config import Config
 from awardgraph.errors import ConfigError, NotFound
+from awardgraph.files import read_whole
 from awardgraph.formats import graph_format
 from awardgraph.queries import NamedQuery, load_queries, resolve
 from awardgraph.remote import RemoteStore
@@ -36,7 +37,7 @@ class Catalogue:
         if self._publication is None and self.config.store_url is not None:
             return RemoteStore.of(self.config)
         if self._publication is None and self.config.store_path is not None:
-            return Store.open(self.config.store_path, self.config.base_iri)
+            return self._on_disk[0]
         return self._built().store
 
     @cached_property
@@ -51,8 +52,16 @@ class Catalogue:
                 )
             return Stamp(*found)
         if self._publication is None and self.config.store_path is not None:
-            return Stamp.read(self.config.store_path)
+            return self._on_disk[1]
         return self._built().stamp
+
+    @cached_property
+    def _on_disk(self) -> tuple[Store, Stamp]:
+        """The on-disk store and its stamp, both from one build even while another build
+        swaps in a new store (so that an ``ETag`` never names data it was not made from)."""
+        path, base_iri = self.config.store_path, self.config.base_iri
+        assert path is not None
+        return read_whole(path, lambda: (Store.open(path, base_iri), Stamp.read(path)))
 
     def _built(self) -> Publication:
         if self._publication is None:

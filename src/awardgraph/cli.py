@@ -12,6 +12,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
@@ -321,21 +322,39 @@ def queries_command(config: Config) -> None:
 @click.option(
     "--threads", default=8, show_default=True, type=click.IntRange(1), help="Threads per worker."
 )
+@click.option(
+    "--proxy-hops",
+    type=click.IntRange(0),
+    help="Reverse proxies in front whose X-Forwarded-* headers to trust "
+    "[env AWARDGRAPH_PROXY_HOPS; default 0: none].",
+)
 @with_config
-def serve_command(config: Config, host: str, port: int, workers: int | None, threads: int) -> None:
+def serve_command(
+    config: Config,
+    host: str,
+    port: int,
+    workers: int | None,
+    threads: int,
+    proxy_hops: int | None,
+) -> None:
     """Serve the SPARQL endpoint and the pages on gunicorn until Ctrl+C.
 
     Builds the catalogue first: in memory, or with --store into that directory
     (again only when the data changed; data that does not conform leaves the last
-    good store in service).
+    good store in service). kill -HUP on this process publishes again without
+    downtime: it rebuilds the store if the data changed, or takes the store that
+    `awardgraph build --store` replaced, and starts new workers over it.
 
     \b
     Examples:
       awardgraph serve
       awardgraph serve --host 0.0.0.0 --port 8080 --store .awardgraph/store
+      awardgraph serve --workers 4 --store /srv/awardgraph/store --proxy-hops 1
     """
     from awardgraph.serve import serve
 
+    if proxy_hops is not None:
+        config = replace(config, proxy_hops=proxy_hops)
     serve(config, host, port, workers, threads, echo=lambda text: click.echo(text, err=True))
 
 

@@ -102,6 +102,9 @@ class Config:
     ``None``: keep none)."""
     license: str = DEFAULT_LICENSE
     """The licence the publisher grants on the dataset, as an IRI (no source states one)."""
+    proxy_hops: int = 0
+    """Reverse proxies in front of the web app whose ``X-Forwarded-For``, ``-Proto``,
+    ``-Host`` and ``-Port`` headers are trusted (0: trust none, the app is reached directly)."""
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
@@ -174,6 +177,7 @@ class Config:
                 "max_request_bytes", pick("max_request_bytes"), cls.max_request_bytes
             ),
             page_cache=_number("page_cache", pick("page_cache"), cls.page_cache),
+            proxy_hops=_number("proxy_hops", pick("proxy_hops"), cls.proxy_hops),
             **paths,
         )
 

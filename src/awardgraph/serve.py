@@ -8,6 +8,12 @@ the new data does not conform, the last good store goes on being served. A worke
 holding a query that ran past the time limit is replaced once its current requests are
 answered, which ends the query (see ``timelimit.py``); a remote store's query ends by
 itself, at its read timeout.
+
+``kill -HUP`` on the master publishes again, without downtime: it rebuilds a store whose
+data changed (or takes the on-disk store that ``awardgraph build --store`` swapped in
+meanwhile) and its dumps, then gunicorn starts new workers over it and stops the old ones
+once their requests are answered. Until then the old workers serve the on-disk store
+they opened: its files stay readable after a build replaced them.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import ctypes
 import ctypes.util
 import gc
 import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +34,7 @@ from awardgraph.build import Stamp, build
 from awardgraph.catalogue import Catalogue
 from awardgraph.config import Config
 from awardgraph.dumps import ensure as ensure_dumps
-from awardgraph.errors import ValidationFailed
+from awardgraph.errors import AwardgraphError, ValidationFailed
 from awardgraph.remote import RemoteStore
 from awardgraph.web import Site, create_app
 
@@ -74,6 +81,31 @@ def publish_dumps(config: Config, catalogue: Catalogue, echo: Echo) -> None:
     echo(f"{state} the dumps in {config.display(found.directory)}.")
 
 
+def republish(config: Config, echo: Echo) -> None:
+    """On ``kill -HUP``: publish what the data holds now, before new workers start.
+
+    A failure is reported and the store goes on being served as it is: a reload never
+    stops the server.
+    """
+    if config.store_path is None and config.store_url is None:
+        echo(
+            "Reloading: the catalogue was built in memory, so the new workers serve the "
+            "same data. To serve changed data, restart awardgraph serve, or serve an "
+            "on-disk store (--store), which kill -HUP rebuilds."
+        )
+        return
+    try:
+        publish_dumps(config, publish(config, echo), echo)
+        path = config.store_path
+        stamp = Catalogue(config).stamp if path is None else Stamp.read(path)
+    except (AwardgraphError, OSError) as error:
+        echo(f"Warning: {error} The workers go on serving the store as it is.")
+        return
+    built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp.modified))
+    where = config.store_url if path is None else config.display(path)
+    echo(f"Reloaded: new workers serve {where} (publication {stamp.digest[:12]}, data of {built}).")
+
+
 class Server(BaseApplication):  # type: ignore[misc]
     """gunicorn with ``gthread`` workers, configured here rather than by a file."""
 
@@ -114,6 +146,9 @@ def serve(
             worker.log.warning("A query ran past the time limit; replacing this worker.")
             worker.alive = False
 
+    def on_reload(arbiter: Any) -> None:
+        republish(config, echo)
+
     gc.collect()  # what the build left, before the workers inherit it by fork
     _return_free_memory()
     gc.freeze()  # and keep the collector from touching (and copying) the shared pages
@@ -127,7 +162,9 @@ def serve(
             "preload_app": True,
             "when_ready": when_ready,
             "post_request": post_request,
+            "on_reload": on_reload,
             "graceful_timeout": max(5, int(config.query_timeout) + 5),
+            "forwarded_allow_ips": "",  # X-Forwarded-* are trusted by --proxy-hops alone
             "limit_request_line": 8190,  # gunicorn's most: a shared query link is a long GET
             "loglevel": "warning",
         },

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from awardgraph.config import DEFAULT_BASE_IRI
 from awardgraph.errors import BadQuery, ConfigError, DataSyntaxError, NotFound, UnknownFormat
-from awardgraph.files import swap_in
+from awardgraph.files import locked, swap_in
 from awardgraph.formats import graph_format
 from awardgraph.jsonld import write_jsonld
 from awardgraph.namespaces import PREFIXES, Namer
@@ -204,25 +204,26 @@ class Store(BaseStore):
         """Build a store beside ``path`` and swap it in only if ``loader`` succeeds.
 
         A failing loader leaves the previous store at ``path`` untouched. ``metadata``
-        maps file names to texts to write beside the database files.
+        maps file names to texts to write beside the database files. One build of
+        ``path`` runs at a time: another process's waits for this one (``path.lock``).
         """
         if path.exists() and not path.is_dir():
             raise ConfigError(f"Store path '{path}' exists and is not a directory.")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
-        try:
-            cls._fill(fresh, loader, base_iri)
-            for name, text in {**(metadata or {}), BASE_IRI_FILE: base_iri}.items():
-                (fresh / name).write_text(text, encoding="utf-8")
-            gc.collect()  # drop any iterator still holding the database open
-            swap_in(fresh, path)
-        except BaseException as error:
-            # Let go of the half-built database (the traceback's frames hold it) so that
-            # it is closed before its files are removed, not written again after.
-            traceback.clear_frames(error.__traceback__)
-            gc.collect()
-            shutil.rmtree(fresh, ignore_errors=True)
-            raise
+        with locked(path):
+            fresh = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
+            try:
+                cls._fill(fresh, loader, base_iri)
+                for name, text in {**(metadata or {}), BASE_IRI_FILE: base_iri}.items():
+                    (fresh / name).write_text(text, encoding="utf-8")
+                gc.collect()  # drop any iterator still holding the database open
+                swap_in(fresh, path)
+            except BaseException as error:
+                # Let go of the half-built database (the traceback's frames hold it) so that
+                # it is closed before its files are removed, not written again after.
+                traceback.clear_frames(error.__traceback__)
+                gc.collect()
+                shutil.rmtree(fresh, ignore_errors=True)
+                raise
         return cls.open(path, base_iri)
 
     @classmethod

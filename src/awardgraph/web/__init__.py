@@ -2,7 +2,8 @@
 
 ``app.extensions["awardgraph"]`` holds the ``Site``: the catalogue (its store, canned
 queries and stamp) and the time limit its queries run under. Views reach it through
-``site()``.
+``site()``. Behind reverse proxies (``proxy_hops``), Werkzeug's ``ProxyFix`` takes the
+client's scheme and host from their ``X-Forwarded-*`` headers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask import Flask, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from awardgraph.catalogue import Catalogue
 from awardgraph.config import Config
@@ -93,6 +95,13 @@ def create_app(config: Config | None = None, catalogue: Catalogue | None = None)
     app.jinja_env.filters["date"] = _date
     http.init_app(app)
     errors.init_app(app)
+    if config.proxy_hops:
+        # Links and redirects name the host and scheme the client used, not the proxy's
+        # request to this app: https://werkzeug.palletsprojects.com/en/stable/middleware/proxy_fix/
+        hops = config.proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=0
+        )
     return app
 
 

@@ -99,8 +99,7 @@ def _answer(iri: str, path: str, chosen: Format | str | None) -> Response:
     tag = etag(stamp.digest, media_type, request.full_path, language)
     if not_modified(tag, stamp.modified):
         return _headers(cacheable(Response(status=304), tag, stamp.modified), path, chosen, fmt)
-    environ = request.environ
-    key = (environ.get("HTTP_HOST"), request.full_path, media_type, language)
+    key = (request.host_url, request.full_path, media_type, language)
     body = site().pages.get(key, lambda: _render(iri, path, fmt, language))
     response = Response(body, mimetype=media_type)
     return _headers(cacheable(response, tag, stamp.modified), path, chosen, fmt)
