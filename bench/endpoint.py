@@ -211,7 +211,7 @@ def peers(args: argparse.Namespace) -> list[Peer]:
     --no-remote), then its peers; the Flask ones at the first setting."""
     shapes = [tuple(int(n) for n in shape.split("x")) for shape in args.settings.split(",")]
     found = [awardgraph(w, t, args.store) for w, t in shapes]
-    found += [awardgraph(*shapes[0], "remote")] if args.remote else []
+    found += [awardgraph(shapes[0][0], shapes[0][1], "remote")] if args.remote else []
     found += [Peer("oxigraph serve", "/query", oxigraph_serve), rdflib_endpoint(args.rdflib)]
     found += [flask(app, args.wsgi, *shapes[0]) for app in ("hello_app", "flask_pyoxigraph_app")]
     wanted = [p for p in args.peers.split(",") if p]
