@@ -262,19 +262,19 @@ def assemble(run: Run, out: Path) -> str:
         "",
     ]
     rows: list[tuple[str, Summary]] = []
-    missing = []
+    notes = []
     for ran in run.steps:
         summary = out / f"{ran.name}.json"
-        if ran.status in ("ran", "failed") and ran.summary and summary.exists():
-            rows += [(ran.name, row) for row in read_summary(summary)]
-        elif ran.status != "skipped":
-            why = ran.note or f"{ran.status}, no summary"
-            if ran.status == "failed":
-                why = f"failed (exit {ran.exit_code}), see bench/out/{ran.name}.log"
-            missing.append(f"- {ran.name}: {why}")
+        found = read_summary(summary) if ran.summary and summary.exists() else []
+        rows += [(ran.name, row) for row in found]
+        if ran.status == "failed":
+            why = f"failed (exit {ran.exit_code}), see bench/out/{ran.name}.log"
+            notes.append(f"- {ran.name}: {why}{'; the figures above are partial' if found else ''}")
+        elif ran.status != "skipped" and not found:
+            notes.append(f"- {ran.name}: {ran.note or 'wrote no summary'}")
     lines += headline(rows)
-    if missing:
-        lines += ["", "Not in the table:", "", *missing]
+    if notes:
+        lines += ["", "Steps missing from the table, or that failed:", "", *notes]
     for ran in run.steps:
         if ran.status == "skipped":
             continue
