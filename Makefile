@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: run test test-virtuoso bench bench-endpoint vendor clean
+.PHONY: run test test-virtuoso bench bench-endpoint bench-all vendor clean
 
 run: $(VENV)/.installed
 	$(BIN)/awardgraph serve
@@ -33,6 +33,11 @@ bench: $(VENV)/.installed-bench
 bench-endpoint: $(VENV)/.installed-bench
 	$(BIN)/python bench/endpoint.py --sizes bundled,10000 --duration 5 --warmup 1 \
 		--save bench/out/endpoint.md
+
+# Every benchmark in one run, written to bench/results.md (bench/README.md says how long);
+# `make bench-all ARGS=--quick` for a smoke run (bench/out/results-quick.md).
+bench-all: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py $(ARGS)
 
 $(BIN)/python:
 	python3 -m venv $(VENV)

@@ -1,7 +1,9 @@
-"""What the benchmark scripts share: a log that can be saved, the versions in use, and
-the machinery of the load benchmarks (servers started on a free port, polled until they
-answer and stopped with their whole process group; wrk runs read through a Lua ``done()``
-that prints one line of JSON, as bench/wrk/*.lua do)."""
+"""What the benchmark scripts share: a log that can be saved, the versions in use, the
+summary each script writes for bench/run.py (``--json``: its ratios and targets, one
+``Summary`` a row), and the machinery of the load benchmarks (servers started on a free
+port, polled until they answer and stopped with their whole process group; an
+``oxigraph serve`` to be awardgraph's remote store; wrk runs read through a Lua
+``done()`` that prints one line of JSON, as bench/wrk/*.lua do)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -161,3 +166,96 @@ def rate(result: dict[str, int]) -> tuple[float, float, float, int]:
     rps = result["requests"] / (result["duration_us"] / 1e6)
     errors = sum(result[k] for k in WRK_ERRORS)
     return rps, result["p50_us"] / 1000, result["p99_us"] / 1000, errors
+
+
+@contextmanager
+def oxigraph_store(location: Path, timeout: float = 60) -> Iterator[str]:
+    """``oxigraph serve`` on a free port over the store at ``location``, as awardgraph's
+    remote store wants it (writable, so that awardgraph can load it, and without
+    ``--union-default-graph``): yields its query URL, stops it on leaving."""
+    port = free_port()
+    location.mkdir(parents=True, exist_ok=True)
+    log_file = location.with_name(location.name + ".log")
+    argv = [str(BIN / "oxigraph"), "serve", "--location", str(location)]
+    process = start([*argv, "--bind", f"127.0.0.1:{port}"], log_file, dict(os.environ))
+    try:
+        url = f"http://127.0.0.1:{port}/query"
+        wait_ready(process, f"{url}?query=ASK%7B%7D", log_file, timeout)
+        yield url
+    finally:
+        stop(process)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A bound a figure must reach: ``at_least`` (throughput, a ratio of throughputs) or
+    at most (seconds, milliseconds, memory)."""
+
+    bound: float
+    at_least: bool
+    unit: str = ""
+
+    def met(self, value: float | None) -> bool | None:
+        if value is None:
+            return None
+        return value >= self.bound if self.at_least else value <= self.bound
+
+    def __str__(self) -> str:
+        return f"{'≥' if self.at_least else '≤'} {self.bound:g}{self.unit}"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One headline figure of a benchmark, for bench/run.py's table: ours against a
+    peer's (``ratio`` = ours ÷ theirs) or alone (no peer, no ratio), held against its
+    target when it has one (``target`` on the ratio when there is a peer, else on ours)."""
+
+    benchmark: str
+    """What was measured, e.g. "endpoint lookup, req/s at 8 connections"."""
+    catalogue: str
+    store: str
+    """awardgraph's store: embedded (in memory), disk, remote."""
+    ours: float
+    peer: str | None = None
+    theirs: float | None = None
+    target: str | None = None
+    met: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.ours / self.theirs if self.theirs else None
+
+    @classmethod
+    def of(
+        cls,
+        benchmark: str,
+        catalogue: str,
+        store: str,
+        ours: float,
+        peer: str | None = None,
+        theirs: float | None = None,
+        target: Target | None = None,
+    ) -> Summary:
+        """A row whose ``met`` is worked out from the target."""
+        row = cls(benchmark, catalogue, store, ours, peer, theirs)
+        if target is None:
+            return row
+        value = row.ratio if peer is not None else ours
+        return cls(benchmark, catalogue, store, ours, peer, theirs, str(target), target.met(value))
+
+    def as_json(self) -> dict[str, object]:
+        return {**asdict(self), "ratio": self.ratio}
+
+
+def write_summary(path: Path | None, rows: Sequence[Summary]) -> None:
+    """``--json``: the rows, for bench/run.py to gather into one headline table."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=1)
+        path.write_text(text + "\n", encoding="utf-8")
+
+
+def read_summary(path: Path) -> list[Summary]:
+    fields = set(Summary.__dataclass_fields__)
+    found = json.loads(path.read_text(encoding="utf-8"))
+    return [Summary(**{k: v for k, v in row.items() if k in fields}) for row in found]

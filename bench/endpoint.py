@@ -7,6 +7,10 @@ which makes every request a different query text, so that no cache of responses 
 parsed queries is what gets measured. On a shared machine only the ratios between peers
 of the same run mean anything.
 
+awardgraph is measured twice: on its embedded store (Oxigraph in its own process) and on
+a remote one, an ``oxigraph serve`` started here that ``awardgraph serve --store URL``
+loads and then asks every query over HTTP.
+
     python bench/endpoint.py --sizes bundled,100000 --save bench/out/endpoint.md
 """
 
@@ -26,6 +30,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
@@ -36,16 +41,20 @@ from common import (  # bench/ is on sys.path when run as a script
     BIN,
     Log,
     PeerFailed,
+    Summary,
+    Target,
     ensure_wrk,
     environment,
     free_port,
     get,
+    oxigraph_store,
     rate,
     start,
     stop,
     tail,
     versions,
     wait_ready,
+    write_summary,
     wrk,
 )
 
@@ -81,9 +90,10 @@ class Catalogue:
         return [str(p) for p in sorted(self.data_dir.glob("*.trig"))]
 
 
-Command = Callable[[Catalogue, int, Path], list[str]]
-"""A server's argv, given the catalogue, the port and a scratch directory. It may prepare
-first (load a store) and raise ``PeerFailed``."""
+Command = Callable[[Catalogue, int, Path, ExitStack], list[str]]
+"""A server's argv, given the catalogue, the port, a scratch directory and a stack of what
+to stop after the server. It may prepare first (load a store, start the server it stands
+on) and raise ``PeerFailed``."""
 
 
 @dataclass(frozen=True)
@@ -134,19 +144,32 @@ def make_catalogue(size: str, tmp: Path) -> Catalogue:
     return Catalogue(size, data_dir, len(store), iris_file, samples, expected)
 
 
-def awardgraph(workers: int, threads: int, on_disk: bool) -> Peer:
-    """``awardgraph serve``, which builds the catalogue (into --store if on disk) first."""
+REMOTE = "remote oxigraph"
+"""The end of the name of awardgraph on the remote store."""
 
-    def command(cat: Catalogue, port: int, work: Path) -> list[str]:
+
+def awardgraph(workers: int, threads: int, store: str) -> Peer:
+    """``awardgraph serve``, which builds the catalogue first: in memory, into --store
+    if on ``disk``, or into a ``remote`` ``oxigraph serve`` started for it."""
+
+    def command(cat: Catalogue, port: int, work: Path, stack: ExitStack) -> list[str]:
         argv = [str(BIN / "awardgraph"), "serve", "--host", "127.0.0.1", "--port", str(port)]
         argv += ["--data-dir", str(cat.data_dir), "--workers", f"{workers}"]
         argv += ["--threads", f"{threads}"]
-        return [*argv, "--store", str(work / "store")] if on_disk else argv
+        if store == "remote":
+            return [*argv, "--store", stack.enter_context(oxigraph_store(work / "remote"))]
+        return [*argv, "--store", str(work / "store")] if store == "disk" else argv
 
-    return Peer(f"awardgraph {workers}x{threads}{' disk' if on_disk else ''}", "/sparql", command)
+    suffix = {"memory": "", "disk": " disk", "remote": f" {REMOTE}"}[store]
+    return Peer(f"awardgraph {workers}x{threads}{suffix}", "/sparql", command)
 
 
-def oxigraph_serve(cat: Catalogue, port: int, work: Path) -> list[str]:
+def store_of(peer: str) -> str:
+    """awardgraph's store, by the name of its row."""
+    return "remote" if peer.endswith(REMOTE) else "disk" if peer.endswith("disk") else "embedded"
+
+
+def oxigraph_serve(cat: Catalogue, port: int, work: Path, stack: ExitStack) -> list[str]:
     """oxigraph's own server, read-only, its default graph the union of the named graphs."""
     oxigraph, location = str(BIN / "oxigraph"), ["--location", str(work / "oxigraph")]
     load = [oxigraph, "load", *location, "--base", BASE, "--file", *cat.files]
@@ -160,7 +183,7 @@ def oxigraph_serve(cat: Catalogue, port: int, work: Path) -> list[str]:
 def rdflib_endpoint(workers: int) -> Peer:
     """rdflib-endpoint's app on uvicorn, as its own CLI serves it (which has one worker)."""
 
-    def command(cat: Catalogue, port: int, work: Path) -> list[str]:
+    def command(cat: Catalogue, port: int, work: Path, stack: ExitStack) -> list[str]:
         argv = [str(BIN / "python"), "-m", "uvicorn", "--factory", "--app-dir", str(BENCH)]
         argv += ["--host", "127.0.0.1", "--port", f"{port}", "--workers", f"{workers}"]
         return [*argv, "--log-level", "warning", "endpoint_apps:rdflib_endpoint_app"]
@@ -171,7 +194,7 @@ def rdflib_endpoint(workers: int) -> Peer:
 def flask(factory: str, server: str, workers: int, threads: int) -> Peer:
     """A Flask app of endpoint_apps.py on gunicorn (workers x threads) or waitress (threads)."""
 
-    def command(cat: Catalogue, port: int, work: Path) -> list[str]:
+    def command(cat: Catalogue, port: int, work: Path, stack: ExitStack) -> list[str]:
         app = f"endpoint_apps:{factory}"
         if server == "waitress":
             listen = f"--listen=127.0.0.1:{port}"
@@ -185,9 +208,11 @@ def flask(factory: str, server: str, workers: int, threads: int) -> Peer:
 
 
 def peers(args: argparse.Namespace) -> list[Peer]:
-    """awardgraph at each setting, then its peers; the Flask ones at the first setting."""
+    """awardgraph at each setting, on the remote store at the first setting (unless
+    --no-remote), then its peers; the Flask ones at the first setting."""
     shapes = [tuple(int(n) for n in shape.split("x")) for shape in args.settings.split(",")]
-    found = [awardgraph(w, t, args.store == "disk") for w, t in shapes]
+    found = [awardgraph(w, t, args.store) for w, t in shapes]
+    found += [awardgraph(shapes[0][0], shapes[0][1], "remote")] if args.remote else []
     found += [Peer("oxigraph serve", "/query", oxigraph_serve), rdflib_endpoint(args.rdflib)]
     found += [flask(app, args.wsgi, *shapes[0]) for app in ("hello_app", "flask_pyoxigraph_app")]
     wanted = [p for p in args.peers.split(",") if p]
@@ -221,8 +246,9 @@ class Bench:
         env = {**os.environ, "BENCH_DATA_DIR": str(cat.data_dir), "BENCH_BASE_IRI": BASE}
         process: subprocess.Popen[bytes] | None = None
         started = time.perf_counter()
+        stack = ExitStack()  # what the server stands on, stopped after it
         try:
-            argv = peer.command(cat, port, work)
+            argv = peer.command(cat, port, work, stack)
             process = start(argv, log_file, env)
             url = {k: f"{root}{peer.path}?query={quote(q)}" for k, q in cat.samples.items()}
             timeout = self.args.start_timeout
@@ -241,6 +267,7 @@ class Bench:
             print(f"!!! {peer.name} on {cat.name} FAILED: {error}", file=sys.stderr, flush=True)
         finally:
             stop(process)
+            stack.close()
             shutil.rmtree(work, ignore_errors=True)
 
     def check(self, peer: Peer, cat: Catalogue, kind: str, url: str) -> str:
@@ -301,8 +328,9 @@ def medians(rows: list[Row]) -> list[Row]:
     ]
 
 
-def report(bench: Bench, log: Log) -> None:
-    """The table of medians, the failures, the start-up times and the ratios."""
+def report(bench: Bench, log: Log) -> list[Summary]:
+    """The table of medians, the failures, the start-up times and the ratios; returns
+    the headline ratios."""
     rounds = f"medians of {bench.args.repeat} rounds" if bench.args.repeat > 1 else "one round"
     log(f"\n{rounds}; errors: wrk's socket errors and answers other than 2xx/3xx\n")
     log(f"| {' | '.join(COLUMNS)} | rows check |")
@@ -317,6 +345,7 @@ def report(bench: Bench, log: Log) -> None:
     for (peer, cat), seconds in bench.ready.items():
         log(f"| {peer} | {cat} | {statistics.median(seconds):.1f} |")
     ratios(rows, log)
+    return summaries(rows)
 
 
 def ratios(rows: list[Row], log: Log) -> None:
@@ -349,6 +378,41 @@ def ratios(rows: list[Row], log: Log) -> None:
     log(f"\nTargets on the lookup: {', '.join(f'≥ {t:g}x {p}' for p, t in TARGETS.items())}.")
 
 
+def summaries(rows: list[Row]) -> list[Summary]:
+    """For bench/run.py: each awardgraph row's throughput at the most connections over
+    the peers that have targets (on the lookup), on each catalogue and query."""
+    most = max((r.connections for r in rows), default=0)
+    top = [r for r in rows if r.connections == most]
+    found = []
+    for ours in (r for r in top if r.peer.startswith("awardgraph")):
+        for peer_name, bound in TARGETS.items():
+            theirs = next(
+                (
+                    r
+                    for r in top
+                    if r.peer.startswith(peer_name)
+                    and (r.catalogue, r.query) == (ours.catalogue, ours.query)
+                ),
+                None,
+            )
+            if theirs is None:
+                continue
+            target = Target(bound, at_least=True, unit="x") if ours.query == "lookup" else None
+            what = f"endpoint {ours.query}, req/s at {most} connections"
+            found.append(
+                Summary.of(
+                    what,
+                    ours.catalogue,
+                    store_of(ours.peer),
+                    ours.rps,
+                    theirs.peer,
+                    theirs.rps,
+                    target,
+                )
+            )
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
@@ -359,12 +423,15 @@ def main() -> None:
     settings = "awardgraph serve's WORKERSxTHREADS, comma-separated; the first also for Flask"
     add("--settings", default="2x8", help=settings + " (2x8: serve's defaults on 2 cores)")
     add("--store", choices=("memory", "disk"), default="memory", help="awardgraph's store")
+    remote = "also awardgraph on a remote store: an oxigraph serve started for it"
+    add("--remote", action=argparse.BooleanOptionalAction, default=True, help=remote)
     add("--wsgi", choices=("gunicorn", "waitress"), default="gunicorn", help="for the Flask peers")
     add("--rdflib", type=int, default=2, help="uvicorn workers for rdflib-endpoint")
     add("--peers", default="", help="only the peers whose names start so, comma-separated")
     add("--repeat", type=int, default=1, help="rounds of every peer (the report has medians)")
     add("--start-timeout", type=float, default=900, help="seconds to wait for a server to answer")
     add("--save", type=Path, help="also write the report to this file")
+    add("--json", type=Path, help="write the headline ratios here, for bench/run.py")
     args = parser.parse_args()
     args.connections = [int(c) for c in args.connections.split(",")]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops servers
@@ -384,7 +451,7 @@ def main() -> None:
             for n in range(args.repeat):  # every other round in reverse, against drift
                 for peer in peers(args)[:: -1 if n % 2 else 1]:
                     bench.peer(peer, cat)
-    report(bench, log)
+    write_summary(args.json, report(bench, log))
     log.save(args.save)
 
 

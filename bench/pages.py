@@ -8,6 +8,10 @@ pages must answer 200 with the entity in them (its label in the HTML's <h1>, its
 a subject of the parsed Turtle) and an unknown entity 404. Targets (issue 4): at least
 ``TARGET_RATIO`` of the floor's throughput, p99 at most ``TARGET_P99_MS``.
 
+awardgraph runs on its embedded store and on a remote one (``--stores``): an ``oxigraph
+serve`` started here, which ``awardgraph serve --store URL`` loads and then asks every
+query of a page over HTTP.
+
     .venv/bin/python bench/pages.py --sizes bundled,1000000 --connections 1,8
 """
 
@@ -26,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from contextlib import ExitStack
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -36,15 +41,19 @@ from common import (  # bench/ is on sys.path when run as a script
     BIN,
     Log,
     PeerFailed,
+    Summary,
+    Target,
     ensure_wrk,
     environment,
     free_port,
     get,
+    oxigraph_store,
     rate,
     start,
     stop,
     versions,
     wait_ready,
+    write_summary,
     wrk,
 )
 
@@ -147,11 +156,17 @@ def _members(store: ox.Store, name: str) -> dict[str, str]:
     return {r[0].value: (r[1] or r[2] or r[0]).value for r in rows}  # type: ignore[union-attr]
 
 
-def awardgraph(cat: Catalogue, port: int, args: argparse.Namespace, work: Path) -> list[str]:
+def awardgraph(
+    cat: Catalogue, port: int, args: argparse.Namespace, work: Path, store: str, stack: ExitStack
+) -> list[str]:
+    """``awardgraph serve`` on its embedded store (in memory or, with ``--store disk``, on
+    disk) or on a ``remote`` ``oxigraph serve`` started now and stopped with ``stack``."""
     argv = [str(BIN / "awardgraph"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     argv += ["--data-dir", str(cat.data_dir), "--workers", str(args.workers)]
     argv += ["--threads", str(args.threads)]
-    if args.store == "disk":  # serve rebuilds it only when the data changed
+    if store == "remote":  # kept in work: serve loads it again only when the data changed
+        argv += ["--store", stack.enter_context(oxigraph_store(work / f"remote-{cat.name}"))]
+    elif args.store == "disk":  # serve rebuilds it only when the data changed
         argv += ["--store", str(work / f"store-{cat.name}")]
     return argv
 
@@ -225,32 +240,46 @@ def by_class(root: str, cat: Catalogue, representation: str, n: int) -> dict[str
     return found
 
 
+def server_name(store: str, cache: str) -> str:
+    """The name of an awardgraph server in the report: "awardgraph [remote] cache on"."""
+    return f"awardgraph {'remote ' if store == 'remote' else ''}cache {cache}"
+
+
+def store_of(name: str) -> str:
+    return "remote" if " remote " in name else "embedded"
+
+
 class Bench:
     def __init__(self, args: argparse.Namespace, work: Path) -> None:
         self.args, self.work = args, work
-        self.servers = [f"awardgraph cache {c}" for c in args.cache.split(",") if c] + ["floor"]
+        stores = [s for s in args.stores.split(",") if s]
+        caches = [c for c in args.cache.split(",") if c]
+        self.servers = [server_name(s, c) for s in stores for c in caches] + ["floor"]
         self.rows: list[Row] = []
         self.ready: dict[tuple[str, str], list[float]] = defaultdict(list)
         self.failed: dict[tuple[str, str], str] = {}
-        self.classes: dict[tuple[str, str], dict[str, list[float]]] = {}
+        self.classes: dict[tuple[str, str, str], dict[str, list[float]]] = {}
         self.wrong: dict[str, list[str]] = {}
 
     def server(self, name: str, cat: Catalogue) -> None:
         """Start one server on the catalogue, check it (awardgraph), measure, stop it.
-        ``name`` is "floor" or "awardgraph cache off|on"."""
+        ``name`` is "floor" or one of ``server_name``'s."""
         scratch = Path(tempfile.mkdtemp(prefix="server-", dir=self.work))
         log_file, port = scratch / "server.log", free_port()
         root = f"http://127.0.0.1:{port}"
         ours = name.startswith("awardgraph")
-        command = awardgraph if ours else floor
         env = {**os.environ, **(CACHE[name.split()[-1]] if ours else {})}
         if ours and self.args.source:
             source = snapshot(self.args.source, self.work)
             env |= {"PYTHONPATH": str(source / "src"), "AWARDGRAPH_ROOT": str(source)}
         process: subprocess.Popen[bytes] | None = None
         started = time.perf_counter()
+        stack = ExitStack()  # the remote store's server, stopped after awardgraph
         try:
-            argv = command(cat, port, self.args, self.work)
+            if ours:
+                argv = awardgraph(cat, port, self.args, self.work, store_of(name), stack)
+            else:
+                argv = floor(cat, port, self.args, self.work)
             process = start(argv, log_file, env)
             sample = f"{root}{path_of(cat.samples[0][1], BASE)}"
             wait_ready(process, sample, log_file, self.args.start_timeout, BROWSER)
@@ -267,12 +296,13 @@ class Bench:
                         raise PeerFailed(f"died under load (exit {process.returncode})")
                 if name.endswith("off") and self.args.per_class:
                     found = by_class(root, cat, kind, self.args.per_class)
-                    self.classes[cat.name, kind] = found
+                    self.classes[cat.name, store_of(name), kind] = found
         except (PeerFailed, OSError, RuntimeError, subprocess.SubprocessError) as error:
             self.failed[name, cat.name] = f"FAILED: {error}"
             print(f"!!! {name} on {cat.name} FAILED: {error}", file=sys.stderr, flush=True)
         finally:
             stop(process)
+            stack.close()
             shutil.rmtree(scratch, ignore_errors=True)
 
     def measure(self, name: str, cat: Catalogue, kind: str, conns: int, root: str) -> None:
@@ -306,8 +336,11 @@ def median_rows(rows: list[Row]) -> dict[tuple[str, str, str, int], Row]:
     }
 
 
-def report(bench: Bench, catalogues: list[Catalogue], log: Log) -> None:
+def report(bench: Bench, catalogues: list[Catalogue], log: Log) -> list[Summary]:
+    """The table of medians against the floor, the failures, the start-up times, the
+    checks and the pages by class; returns the headline figures."""
     rows = median_rows(bench.rows)
+    order = [cat.name for cat in catalogues]
     rounds = f"medians of {bench.args.repeat} rounds" if bench.args.repeat > 1 else "one round"
     log(
         f"\n{rounds}; ratio = "
@@ -315,17 +348,17 @@ def report(bench: Bench, catalogues: list[Catalogue], log: Log) -> None:
         f"per connections, on the HTML list); targets: ratio ≥ {TARGET_RATIO:g}, p99 ≤ "
         f"{TARGET_P99_MS:g} ms\n"
     )
-    head = ("catalogue", "page cache", "connections", "representation", "awardgraph req/s")
-    head += ("p50 ms",)
-    head += ("p99 ms", "floor req/s", "floor p99 ms", "ratio", "ratio ≥ 0.5", "p99 ≤ 20 ms")
+    head = ["catalogue", "store", "page cache", "connections", "representation"]
+    head += ["awardgraph req/s", "p50 ms", "p99 ms", "floor req/s", "floor p99 ms", "ratio"]
+    head += ["ratio ≥ 0.5", "p99 ≤ 20 ms"]
     log(f"| {' | '.join(head)} | errors |")
-    log("| --- | --- | ---: | --- |" + " ---: |" * 6 + " :---: | :---: | ---: |")
-    for (server, cat, kind, conns), ours in sorted(rows.items()):
-        if not server.startswith("awardgraph"):
-            continue
+    log("| --- | --- | --- | ---: | --- |" + " ---: |" * 6 + " :---: | :---: | ---: |")
+    ours_rows = [(k, r) for k, r in rows.items() if k[0].startswith("awardgraph")]
+    ours_rows.sort(key=lambda kr: (order.index(kr[0][1]), store_of(kr[0][0]), *kr[0]))
+    for (server, cat, kind, conns), ours in ours_rows:
         base = rows.get(("floor", cat, "HTML", conns))
         ratio = ours.rps / base.rps if base else None
-        cells = [cat, server.split()[-1], str(conns), kind, f"{ours.rps:.1f}"]
+        cells = [cat, store_of(server), server.split()[-1], str(conns), kind, f"{ours.rps:.1f}"]
         cells += [f"{ours.p50:.2f}", f"{ours.p99:.2f}"]
         cells += [f"{base.rps:.1f}", f"{base.p99:.2f}"] if base else ["", ""]
         cells += [f"{ratio:.2f}" if ratio else "", _mark(ratio and ratio >= TARGET_RATIO)]
@@ -338,25 +371,64 @@ def report(bench: Bench, catalogues: list[Catalogue], log: Log) -> None:
     log("| server | catalogue | ready s |\n| --- | --- | ---: |")
     for (server, cat), seconds in bench.ready.items():
         log(f"| {server} | {cat} | {statistics.median(seconds):.1f} |")
-    for cat in catalogues:
-        log(f"\nChecks on {cat.name} ({len(cat.samples)} entities, HTML and Turtle; one unknown):")
+    for checked in catalogues:
+        log(
+            f"\nChecks on {checked.name} ({len(checked.samples)} entities, HTML and Turtle; "
+            "one unknown):"
+        )
         for server in bench.servers[:-1]:
-            wrong = bench.wrong.get(f"{cat.name}, {server}")
+            wrong = bench.wrong.get(f"{checked.name}, {server}")
             verdict = "not run" if wrong is None else "; ".join(wrong) or "all as expected"
             log(f"- {server}: {verdict}")
     if bench.classes:
         log(
             "\nBy class, cache off, one request at a time on one connection, after the load (ms):\n"
         )
-        log("| catalogue | representation | class | pages | median | p90 | max |")
-        log("| --- | --- | --- | ---: | ---: | ---: | ---: |")
-        for (cat, kind), found in bench.classes.items():
+        log("| catalogue | store | representation | class | pages | median | p90 | max |")
+        log("| --- | --- | --- | --- | ---: | ---: | ---: | ---: |")
+        for (cat, store, kind), found in bench.classes.items():
             for name, ms in found.items():
-                p90 = statistics.quantiles(ms, n=10)[-1] if len(ms) > 1 else ms[0]
+                spread = statistics.quantiles(ms, n=10, method="inclusive") if len(ms) > 1 else ms
+                p90 = spread[-1]
                 log(
-                    f"| {cat} | {kind} | {name} | {len(ms)} | {statistics.median(ms):.2f} | "
-                    f"{p90:.2f} | {max(ms):.2f} |"
+                    f"| {cat} | {store} | {kind} | {name} | {len(ms)} | "
+                    f"{statistics.median(ms):.2f} | {p90:.2f} | {max(ms):.2f} |"
                 )
+    return summaries(ours_rows, rows)
+
+
+def summaries(
+    ours_rows: list[tuple[tuple[str, str, str, int], Row]],
+    rows: dict[tuple[str, str, str, int], Row],
+) -> list[Summary]:
+    """For bench/run.py: at the most connections, each awardgraph row's throughput over
+    the floor's and its p99, against the targets."""
+    most = max((key[3] for key, _ in ours_rows), default=0)
+    found = []
+    for (server, cat, kind, conns), ours in ours_rows:
+        if conns != most:
+            continue
+        what = f"pages {kind}, cache {server.split()[-1]}"
+        store = store_of(server)
+        base = rows.get(("floor", cat, "HTML", conns))
+        if base is not None:
+            ratio = Target(TARGET_RATIO, at_least=True, unit="x")
+            found.append(
+                Summary.of(
+                    f"{what}, req/s at {conns} connections",
+                    cat,
+                    store,
+                    ours.rps,
+                    "Flask floor",
+                    base.rps,
+                    ratio,
+                )
+            )
+        p99 = Target(TARGET_P99_MS, at_least=False, unit=" ms")
+        found.append(
+            Summary.of(f"{what}, p99 ms at {conns} connections", cat, store, ours.p99, target=p99)
+        )
+    return found
 
 
 def _mark(met: object) -> str:
@@ -374,6 +446,8 @@ def main() -> None:
     add("--threads", type=int, default=8, help="threads per worker, both servers")
     add("--store", choices=("memory", "disk"), default="memory", help="awardgraph's store")
     add("--cache", default="off,on", help="awardgraph's page cache: off and/or on (default size)")
+    remote = "awardgraph's stores: embedded and/or remote (an oxigraph serve started for it)"
+    add("--stores", default="embedded,remote", help=remote)
     add("--source", help="serve this commit's src/ (git archive), not the working tree")
     add("--keep", type=Path, help="keep generated data (and disk stores) here, to reuse")
     add("--paths", type=int, default=5000, help="entity paths in the list wrk walks")
@@ -381,6 +455,7 @@ def main() -> None:
     add("--repeat", type=int, default=1, help="rounds of both servers (the report has medians)")
     add("--start-timeout", type=float, default=1200, help="seconds to wait for a server")
     add("--save", type=Path, help="also write the report to this file")
+    add("--json", type=Path, help="write the headline figures here, for bench/run.py")
     args = parser.parse_args()
     args.connections = [int(c) for c in args.connections.split(",")]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops servers
@@ -410,8 +485,9 @@ def main() -> None:
             for n in range(args.repeat):  # every other round in reverse, against drift
                 for server in bench.servers[:: -1 if n % 2 else 1]:
                     bench.server(server, cat)
-        report(bench, catalogues, log)
+        summary = report(bench, catalogues, log)
     log.save(args.save)
+    write_summary(args.json, summary)
 
 
 if __name__ == "__main__":
