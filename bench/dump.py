@@ -30,7 +30,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from common import BIN, Log, environment
-from generate import generate, specimens_for  # bench/ is on sys.path when run as a script
 
 from awardgraph.build import STAMP_FILE, Publication, Stamp
 from awardgraph.catalogue import Catalogue
@@ -39,6 +38,7 @@ from awardgraph.dumps import write as write_dumps
 from awardgraph.formats import GRAPH_FORMATS
 from awardgraph.namespaces import ONTOLOGY_IRI, PREFIXES, Namer
 from awardgraph.store import Store
+from awardgraph.synth import specimens_for, synthesize
 from awardgraph.validate import Report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,7 +193,7 @@ def main() -> None:
                 bench("bundled", ROOT / "data", args.repeat, tmp, log)
                 continue
             generated = tmp / f"data-{size}"
-            generate(specimens_for(int(size)), generated, files=3)
+            synthesize(specimens_for(int(size)), generated, files=3)
             bench(size, generated, args.repeat, tmp, log)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

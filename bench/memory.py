@@ -43,7 +43,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from common import BIN, Log, PeerFailed, environment, free_port, get, start, stop, tail
 from common import wait_ready as _wait_ready
-from generate import generate, specimens_for  # bench/ is on sys.path when run as a script
+
+from awardgraph.synth import specimens_for, synthesize
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://awardgraph.example/"
@@ -272,7 +273,7 @@ def main() -> None:
             bench("bundled", ROOT / "data", peers, args.requests, tmp, log)
             continue
         generated = tmp / f"data-{size}"
-        generate(specimens_for(int(size)), generated, files=3)
+        synthesize(specimens_for(int(size)), generated, files=3)
         bench(size, generated, peers, args.requests, tmp, log)
     shutil.rmtree(tmp, ignore_errors=True)
     log.save(args.save)
