@@ -81,7 +81,7 @@ def ours(data_dir: Path, cache: Path, store: Path | None) -> dict[str, float]:
         (awardgraph.validate, "_in_parts", "validate"),
         (awardgraph.validate, "_whole", "validate"),
         (awardgraph.validate, "_unsourced", "provenance"),
-        (Store, "load_file", "load"),
+        (Store, "load_files", "load"),
         (Store, "add_graph", "load"),
     ]
     config = Config.load(data_dir=data_dir, cache_dir=cache, store_path=store)

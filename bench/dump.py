@@ -51,8 +51,7 @@ def load(config: Config) -> Callable[[Store], None]:
     files = config.data_files()
 
     def into(store: Store) -> None:
-        for path in files:
-            store.load_file(path, config.base_iri)
+        store.load_files(files, config.base_iri)
         store.add_graph(config.require("ontology_file"), ONTOLOGY_IRI, config.base_iri)
 
     return into

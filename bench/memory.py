@@ -140,8 +140,7 @@ def prepare_store(data_dir: Path, work: Path) -> None:
     files = config.data_files()
 
     def load(store: Store) -> None:
-        for path in files:
-            store.load_file(path, config.base_iri)
+        store.load_files(files, config.base_iri)
         store.add_graph(config.require("ontology_file"), ours, config.base_iri)
 
     stamp = Stamp.of(config, files)

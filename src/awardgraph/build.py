@@ -127,9 +127,7 @@ def build(config: Config, progress: Progress | None = None) -> Publication:
     verdict: Future[Report] = Future()
 
     def load(store: Store) -> None:
-        for path in files:
-            store.load_file(path, config.base_iri)
-            advance("loaded", path, 1.0)
+        store.load_files(files, config.base_iri, lambda path: advance("loaded", path, 1.0))
         store.add_graph(ontology, ONTOLOGY_IRI, config.base_iri)
         if not verdict.result().conforms:  # raises what validation raised
             raise ValidationFailed(verdict.result())
