@@ -47,7 +47,7 @@ from awardgraph.formats import graph_format
 from awardgraph.namespaces import PREFIXES, XSD
 from awardgraph.queries import NamedQuery, load_queries
 from awardgraph.querytext import inspect, with_values
-from awardgraph.results import Result, Term, write_triples
+from awardgraph.results import Result, Term
 from awardgraph.store import BaseStore, Found, Store, _graph_iri, _parse_error
 
 PUBLICATION = "urn:x-awardgraph:publication"
@@ -198,17 +198,14 @@ class RemoteStore(BaseStore):
     def _own(self, name: str) -> Result:
         """Run a query of the graph ``PUBLICATION``, which a stand-in dataset leaves out."""
         own = [PUBLICATION] if self.default_graph is not None else []
-        return self.query(self._named(name).text, named_graphs=own)
-
-    def _named(self, name: str) -> NamedQuery:
-        return self._queries[name]
+        return self.query(self._queries[name].text, named_graphs=own)
 
     @cached_property
     def _queries(self) -> dict[str, NamedQuery]:
         return load_queries(QUERIES_DIR)
 
     def _count(self, name: str) -> int:
-        (value,) = self.query(self._named(name).text).terms[0]
+        (value,) = self.query(self._queries[name].text).terms[0]
         assert isinstance(value, ox.Literal)
         return int(value.value)
 
@@ -218,16 +215,15 @@ class RemoteStore(BaseStore):
         self, format_name: str, out: BinaryIO, *, context: Mapping[str, Any] | None = None
     ) -> None:
         fmt = graph_format(format_name)
-        if fmt.quads:
-            assert isinstance(fmt.oxigraph, ox.RdfFormat)
-            ox.serialize(self.quads(), out, fmt.oxigraph, prefixes=dict(PREFIXES))
-        elif fmt.name == "jsonld":  # written as the embedded store writes it
+        if fmt.name == "jsonld":  # written as the embedded store writes it
             Store.of_triples(self._union(), self.base_iri).export("jsonld", out, context=context)
-        else:
-            out.write(write_triples(self._union(), fmt.name))
+            return
+        assert isinstance(fmt.oxigraph, ox.RdfFormat)
+        found = self.quads() if fmt.quads else self._union()
+        ox.serialize(found, out, fmt.oxigraph, prefixes=dict(PREFIXES))  # as it arrives
 
     def _union(self) -> Iterator[ox.Triple]:
-        text = self._named("triples").text
+        text = self._queries["triples"].text
         with self._stream(text, "application/n-triples") as response:
             for quad in ox.parse(_readable(response), ox.RdfFormat.N_TRIPLES):
                 yield quad.triple
@@ -236,7 +232,7 @@ class RemoteStore(BaseStore):
         return self._count("triples-count")
 
     def quads(self) -> Iterator[ox.Quad]:
-        text = self._named("quads").text
+        text = self._queries["quads"].text
         # JSON: Virtuoso's TSV writes IRIs as strings.
         with self._stream(text, "application/sparql-results+json") as response:
             rows = ox.parse_query_results(_readable(response), ox.QueryResultsFormat.JSON)
